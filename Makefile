@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# vfmig top-level build. Userspace parts land in build/; the kernel module is
+# built by Kbuild (see ./Kbuild) from a staged copy under build/kbuild/.
+#
+#   make            userspace: build/libvfmig.a and the tools
+#   make check      every test (unit under ASAN+UBSAN, Kbuild portability),
+#                   ending with the line "N passed, M failed"
+#   make demo       the main job (the lab; see README)
+#   make driver     i40e_vfio_pci.ko against KDIR (default: newest headers)
+#   make fuzz       libFuzzer on the stream parser for FUZZ_SECONDS
+#   make bench      benchmarks under bench/
+
+CC        ?= gcc
+CLANG     ?= clang
+BUILD     := build
+FUZZ_SECONDS ?= 60
+
+WARN      := -Wall -Wextra -Werror -Wvla -Wshadow -Wstrict-prototypes \
+             -Wmissing-prototypes -Wdeclaration-after-statement \
+             -Wno-unused-parameter
+BASEFLAGS := -std=gnu11 -g -Iinclude -D_GNU_SOURCE $(WARN)
+CFLAGS_OPT := $(BASEFLAGS) -O2
+SANFLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all \
+             -fno-omit-frame-pointer
+CFLAGS_SAN := $(BASEFLAGS) -O1 $(SANFLAGS)
+
+# The one core: every portable source, compiled unchanged here and by Kbuild.
+PORTABLE_DIRS := driver/core pf-agent model guest
+PORTABLE_SRCS := $(wildcard $(addsuffix /*.c,$(PORTABLE_DIRS)))
+LIB_SRCS      := $(PORTABLE_SRCS) lab/osdep_user.c
+HDRS          := $(wildcard include/vfmig/*.h) tests/harness.h
+
+LIB     := $(BUILD)/libvfmig.a
+LIB_SAN := $(BUILD)/san/libvfmig.a
+
+TEST_SRCS  := $(wildcard tests/unit/test_*.c)
+TEST_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/san/tests/%,$(TEST_SRCS))
+BENCH_SRCS := $(wildcard bench/bench_*.c)
+BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+# Tools that write fuzz seed corpora (tests/fuzz/seed_*.c, one per target).
+SEED_SRCS  := $(wildcard tests/fuzz/seed_*.c)
+SEED_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(SEED_SRCS))
+
+# Kernel trees: KDIR for `make driver`; every installed Debian amd64 header
+# tree for the portability tests in `make check`.
+KDIRS := $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | grep -v -e -cloud- -e -rt- | sort -V)
+KDIR  ?= $(lastword $(KDIRS))
+
+.PHONY: all check check-unit check-kbuild demo driver fuzz bench clean help
+all: $(LIB) $(SEED_BINS) $(BENCH_BINS)
+
+help:
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+
+# ---- userspace library ----------------------------------------------------
+$(BUILD)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OPT) -c $< -o $@
+
+$(BUILD)/san/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) -c $< -o $@
+
+$(LIB): $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIB_SAN): $(patsubst %.c,$(BUILD)/san/obj/%.o,$(LIB_SRCS))
+	@rm -f $@
+	ar rcs $@ $^
+
+# ---- tests ----------------------------------------------------------------
+$(BUILD)/san/tests/%: tests/unit/%.c $(LIB_SAN) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) -Itests $< $(LIB_SAN) -lpthread -o $@
+
+$(BUILD)/bench/%: bench/%.c $(LIB) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OPT) -Itests $< $(LIB) -lpthread -o $@
+
+$(BUILD)/fuzz/seed_%: tests/fuzz/seed_%.c $(LIB) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OPT) $< $(LIB) -lpthread -o $@
+
+# libFuzzer targets are built by clang straight from the portable sources.
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BASEFLAGS) -Wno-declaration-after-statement -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$< $(LIB_SRCS) -lpthread -o $@
+
+check: all $(TEST_BINS) $(FUZZ_BINS)
+	@scripts/run-tests.sh --kdirs "$(KDIRS)" $(TEST_BINS) -- $(FUZZ_BINS)
+
+# ---- kernel ---------------------------------------------------------------
+driver:
+	@scripts/kbuild.sh "$(KDIR)" product
+
+# ---- fuzzing and benchmarks -----------------------------------------------
+fuzz: $(FUZZ_BINS) $(SEED_BINS)
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+bench: $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
+
+demo:
+	@if [ -x $(BUILD)/vfmig-lab ]; then $(BUILD)/vfmig-lab demo; \
+	else echo "make demo: the lab is not built yet (see README: status)"; fi
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Run every vfmig test and end with exactly one line "N passed, M failed".
+#
+#   scripts/run-tests.sh --kdirs "KDIR..." TEST_BIN... [-- FUZZ_BIN...]
+#
+# - TEST_BIN: unit test binaries (built with ASAN+UBSAN); each prints one
+#   "ok NAME" / "FAIL NAME" line per test. A binary that dies without saying
+#   FAIL (sanitizer abort, signal) counts as one more failure.
+# - FUZZ_BIN: libFuzzer targets; their seed corpus (written by the matching
+#   build/fuzz/seed_NAME) is replayed once, so the fuzz harness itself and the
+#   parser on valid streams are exercised in every check.
+# - Kbuild: for every kernel tree, the product module and the portable-code
+#   module must build warning-free, and each canary in tests/kbuild/canary_*.c
+#   (a deliberate portability break) must make the portable build FAIL.
+# Logs go to build/test-logs/.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+logs=$top/build/test-logs
+mkdir -p "$logs"
+
+kdirs=
+if [ "${1:-}" = --kdirs ]; then kdirs=$2; shift 2; fi
+tests=(); fuzzers=()
+while [ $# -gt 0 ]; do
+	if [ "$1" = -- ]; then shift; fuzzers=("$@"); break; fi
+	tests+=("$1"); shift
+done
+
+passed=0; failed=0
+pass() { passed=$((passed + 1)); echo "ok $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+# ---- unit tests -----------------------------------------------------------
+for t in "${tests[@]}"; do
+	name=$(basename "$t")
+	log=$logs/$name.log
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		timeout 600 "$t" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$log"); f=$(grep -c '^FAIL ' "$log")
+	passed=$((passed + p)); failed=$((failed + f))
+	grep -E '^(ok|FAIL) ' "$log" | sed "s/^\(ok\|FAIL\) /\1 $name: /"
+	grep -E '^#   ' "$log" | head -20
+	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+		fail "$name: exited with status $rc without reporting a failure (see ${log#"$top"/})"
+		tail -5 "$log"
+	fi
+done
+
+# ---- fuzz corpus replay ---------------------------------------------------
+for fz in "${fuzzers[@]}"; do
+	name=$(basename "$fz"); base=${name#fuzz_}
+	seed=$(dirname "$fz")/seed_$base
+	corpus=$top/build/test-logs/corpus-$base
+	rm -rf "$corpus"; mkdir -p "$corpus"
+	if ! "$seed" "$corpus" >"$logs/$name.seed.log" 2>&1; then
+		fail "$name: seed generator failed (see build/test-logs/$name.seed.log)"
+		continue
+	fi
+	n=$(ls "$corpus" | wc -l)
+	if [ "$n" -gt 0 ] && "$fz" "$corpus"/* >"$logs/$name.replay.log" 2>&1; then
+		pass "$name: replayed $n seed inputs without a crash or sanitizer report"
+	else
+		fail "$name: replay of $n seed inputs failed (see build/test-logs/$name.replay.log)"
+	fi
+done
+
+# ---- Kbuild ---------------------------------------------------------------
+if [ -z "$kdirs" ]; then
+	fail "kbuild: no kernel headers found under /usr/src (run scripts/install-deps.sh)"
+fi
+for kdir in $kdirs; do
+	kver=${kdir##*/linux-headers-}
+	for kind in product portable; do
+		if "$top/scripts/kbuild.sh" "$kdir" "$kind" >"$logs/kbuild-$kver-$kind.log" 2>&1; then
+			pass "kbuild $kver: $kind module builds warning-free"
+		else
+			fail "kbuild $kver: $kind module (see build/test-logs/kbuild-$kver-$kind.log)"
+			tail -5 "$logs/kbuild-$kver-$kind.log"
+		fi
+	done
+done
+# The guard must bite: each canary breaks portability in one way, and the
+# build must fail for that reason (its "expect:" line), not for another.
+newest=${kdirs##* }
+if [ -n "$newest" ]; then
+	for c in "$top"/tests/kbuild/canary_*.c; do
+		[ -e "$c" ] || continue
+		cn=$(basename "$c" .c)
+		expect=$(sed -n 's|^/\* expect: \(.*\) \*/$|\1|p' "$c")
+		clog=$logs/kbuild-$cn.log
+		if "$top/scripts/kbuild.sh" "$newest" portable "tests/kbuild/$cn.c" >"$clog" 2>&1; then
+			fail "kbuild $cn: a portability break was NOT caught by the kernel build"
+		elif [ -z "$expect" ] || ! grep -qE "$expect" "$clog" \
+			"$top/build/kbuild/${newest##*/linux-headers-}/portable-$cn/build.log"; then
+			fail "kbuild $cn: build failed, but not with /$expect/ (see ${clog#"$top"/})"
+		else
+			pass "kbuild $cn: portability break rejected by the kernel build"
+		fi
+	done
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
