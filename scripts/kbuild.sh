@@ -32,11 +32,15 @@ mkdir -p "$stage"
 
 # Object files, .cmd files and outputs are excluded, so --delete keeps them
 # and rebuilds stay incremental; removed sources disappear from the stage.
+srcs=()
+for d in Kbuild include driver pf-agent model guest tests/kbuild; do
+	[ -e "$top/$d" ] && srcs+=("$d")
+done
 (cd "$top" && rsync -a --delete -R \
 	--exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' --exclude='*.mod' \
 	--exclude='*.mod.c' --exclude='modules.order' --exclude='Module.symvers' \
 	--exclude='*.log' --exclude='.tmp_*' \
-	Kbuild include driver pf-agent model guest tests/kbuild "$stage/")
+	"${srcs[@]}" "$stage/")
 
 canary_obj=
 [ -n "$canary" ] && canary_obj=${canary%.c}.o
