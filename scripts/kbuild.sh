@@ -11,8 +11,9 @@
 #
 # The tree is staged into build/kbuild/<kernel>/<what>/ so builds against
 # several kernels never share object files and the source tree stays clean.
-# Any compiler or modpost warning fails the build: the module must build
-# warning-free.
+# Every file is also checked with sparse (when installed, as install-deps.sh
+# does). Any compiler, sparse or modpost warning fails the build: the module
+# must build warning-free.
 set -euo pipefail
 
 kdir=${1:?usage: kbuild.sh KDIR product|portable [CANARY.c]}
@@ -45,10 +46,13 @@ done
 canary_obj=
 [ -n "$canary" ] && canary_obj=${canary%.c}.o
 
+check=()
+command -v sparse >/dev/null && check=(C=2 CHECK=sparse)
+
 log=$stage/build.log
 status=0
 make -C "$kdir" M="$stage" VFMIG_KMOD="$kind" VFMIG_CANARY="$canary_obj" \
-	modules >"$log" 2>&1 || status=$?
+	"${check[@]}" modules >"$log" 2>&1 || status=$?
 
 if [ $status -ne 0 ]; then
 	grep -E 'error|ERROR|undefined|warning' "$log" | head -20 >&2 || true
