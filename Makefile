@@ -19,7 +19,11 @@ FUZZ_SECONDS ?= 60
 WARN      := -Wall -Wextra -Werror -Wvla -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -Wdeclaration-after-statement \
              -Wno-unused-parameter
-BASEFLAGS := -std=gnu11 -g -Iinclude -D_GNU_SOURCE $(WARN)
+# Userspace only: include/vfmig/shim stands in for the kernel headers that
+# <linux/avf/virtchnl.h> includes, and $(BUILD)/shim holds that one header,
+# copied from KDIR (see "virtchnl.h" below). Kbuild sees neither.
+BASEFLAGS := -std=gnu11 -g -Iinclude -Iinclude/vfmig/shim -I$(BUILD)/shim \
+             -D_GNU_SOURCE $(WARN)
 CFLAGS_OPT := $(BASEFLAGS) -O2
 SANFLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
@@ -29,7 +33,9 @@ CFLAGS_SAN := $(BASEFLAGS) -O1 $(SANFLAGS)
 PORTABLE_DIRS := driver/core pf-agent model guest
 PORTABLE_SRCS := $(wildcard $(addsuffix /*.c,$(PORTABLE_DIRS)))
 LIB_SRCS      := $(PORTABLE_SRCS) lab/osdep_user.c
-HDRS          := $(wildcard include/vfmig/*.h) tests/harness.h
+VIRTCHNL_H    := $(BUILD)/shim/linux/avf/virtchnl.h
+HDRS          := $(wildcard include/vfmig/*.h include/vfmig/shim/linux/*.h \
+                   include/vfmig/shim/uapi/linux/*.h) tests/harness.h $(VIRTCHNL_H)
 
 LIB     := $(BUILD)/libvfmig.a
 LIB_SAN := $(BUILD)/san/libvfmig.a
@@ -49,11 +55,32 @@ SEED_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(SEED_SRCS))
 KDIRS := $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | grep -v -e -cloud- -e -rt- | sort -V)
 KDIR  ?= $(lastword $(KDIRS))
 
-.PHONY: all check check-unit check-kbuild demo driver fuzz bench clean help
+# virtchnl.h for userspace: KDIR's own copy, found in KDIR itself, in its
+# source/ link, or in the tree its Makefile includes (Debian's -common).
+VIRTCHNL_SRC := $(firstword $(wildcard $(KDIR)/include/linux/avf/virtchnl.h \
+	$(KDIR)/source/include/linux/avf/virtchnl.h \
+	$(patsubst %/Makefile,%/include/linux/avf/virtchnl.h, \
+		$(shell sed -n 's/^include //p' $(KDIR)/Makefile 2>/dev/null))))
+
+.PHONY: all check check-unit check-kbuild demo driver fuzz bench clean help FORCE
 all: $(LIB) $(SEED_BINS) $(BENCH_BINS)
 
 help:
 	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+
+# ---- virtchnl.h ------------------------------------------------------------
+# The one kernel header userspace needs, copied alone: KDIR's whole include/
+# would shadow the C library's <linux/...>. Rewritten only when its content
+# differs, so objects rebuild exactly when KDIR's virtchnl.h changes.
+$(VIRTCHNL_H): FORCE
+	@if [ -z "$(VIRTCHNL_SRC)" ]; then \
+		echo "no linux/avf/virtchnl.h for KDIR='$(KDIR)' (run scripts/install-deps.sh, or pass KDIR=)" >&2; \
+		exit 1; \
+	fi
+	@mkdir -p $(dir $@)
+	@cmp -s $(VIRTCHNL_SRC) $@ || cp $(VIRTCHNL_SRC) $@
+
+FORCE:
 
 # ---- userspace library ----------------------------------------------------
 $(BUILD)/obj/%.o: %.c $(HDRS)
