@@ -105,18 +105,19 @@ static inline u64 vfmig_get_le64(const u8 *p)
 	return (u64)vfmig_get_le32(p) | ((u64)vfmig_get_le32(p + 4) << 32);
 }
 
+/* Byte stores mask explicitly: sparse flags a bare (u8) cast of a constant. */
 static inline void vfmig_put_le16(u8 *p, u16 v)
 {
-	p[0] = (u8)v;
-	p[1] = (u8)(v >> 8);
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
 }
 
 static inline void vfmig_put_le32(u8 *p, u32 v)
 {
-	p[0] = (u8)v;
-	p[1] = (u8)(v >> 8);
-	p[2] = (u8)(v >> 16);
-	p[3] = (u8)(v >> 24);
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
+	p[2] = (v >> 16) & 0xff;
+	p[3] = (v >> 24) & 0xff;
 }
 
 static inline void vfmig_put_le64(u8 *p, u64 v)
