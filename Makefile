@@ -10,6 +10,7 @@
 #   make driver     i40e_vfio_pci.ko against KDIR (default: newest headers)
 #   make fuzz       libFuzzer on the stream parser for FUZZ_SECONDS
 #   make bench      benchmarks under bench/
+#   make checkpatch checkpatch.pl --strict over all kernel-side code
 
 CC        ?= gcc
 CLANG     ?= clang
@@ -62,11 +63,11 @@ VIRTCHNL_SRC := $(firstword $(wildcard $(KDIR)/include/linux/avf/virtchnl.h \
 	$(patsubst %/Makefile,%/include/linux/avf/virtchnl.h, \
 		$(shell sed -n 's/^include //p' $(KDIR)/Makefile 2>/dev/null))))
 
-.PHONY: all check check-unit check-kbuild demo driver fuzz bench clean help FORCE
+.PHONY: all check demo driver fuzz bench checkpatch clean help FORCE
 all: $(LIB) $(SEED_BINS) $(BENCH_BINS)
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---- virtchnl.h ------------------------------------------------------------
 # The one kernel header userspace needs, copied alone: KDIR's whole include/
@@ -129,6 +130,9 @@ driver:
 # ---- fuzzing and benchmarks -----------------------------------------------
 fuzz: $(FUZZ_BINS) $(SEED_BINS)
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+checkpatch:
+	@scripts/checkpatch.sh
 
 bench: $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done

@@ -17,7 +17,7 @@ KVER_612=${KVER_612:-6.12.117+deb12-amd64}
 
 PKGS=(
 	build-essential make gcc clang libclang-rt-14-dev llvm rsync
-	sparse
+	sparse linux-source-6.1
 	"linux-headers-$KVER_61"
 	"linux-headers-$KVER_612"
 )

@@ -14,6 +14,7 @@
 # - Kbuild: for every kernel tree, the product module and the portable-code
 #   module must build warning-free, and each canary in tests/kbuild/canary_*.c
 #   (a deliberate portability break) must make the portable build FAIL.
+# - checkpatch.pl --strict over all kernel-side code: no ERROR or WARNING.
 # Logs go to build/test-logs/.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -100,6 +101,14 @@ if [ -n "$newest" ]; then
 			pass "kbuild $cn: portability break rejected by the kernel build"
 		fi
 	done
+fi
+
+# ---- checkpatch ------------------------------------------------------------
+if "$top/scripts/checkpatch.sh" >"$logs/checkpatch.log" 2>&1; then
+	pass "$(tail -1 "$logs/checkpatch.log")"
+else
+	fail "$(tail -1 "$logs/checkpatch.log") (see build/test-logs/checkpatch.log)"
+	grep -E ': (ERROR|WARNING):' "$logs/checkpatch.log" | head -10
 fi
 
 echo "$passed passed, $failed failed"

@@ -766,7 +766,7 @@ static void dirty_report_word(struct dirty_report *rep, u64 group, u64 word)
 
 /* Drops the emptied entries of the marks leaf on @path and rebalances. */
 static void dirty_compact_leaf_locked(struct vfmig_dirty *d,
-				     const struct dbt_path *path)
+				      const struct dbt_path *path)
 {
 	struct dbt_node *leaf = path->node[path->depth - 1];
 	u32 i, kept = 0;

@@ -13,14 +13,15 @@
  */
 #include <vfmig/fsm.h>
 
-#define S_STOP		VFMIG_MIG_STOP
-#define S_RUN		VFMIG_MIG_RUNNING
-#define S_SCOPY		VFMIG_MIG_STOP_COPY
-#define S_RESUME	VFMIG_MIG_RESUMING
-#define S_RUN_P2P	VFMIG_MIG_RUNNING_P2P
-#define S_PRE		VFMIG_MIG_PRE_COPY
-#define S_PRE_P2P	VFMIG_MIG_PRE_COPY_P2P
-#define S_ERR		VFMIG_MIG_ERROR
+/* Short names keep the table below readable. */
+#define STP	VFMIG_MIG_STOP
+#define RUN	VFMIG_MIG_RUNNING
+#define SCP	VFMIG_MIG_STOP_COPY
+#define RES	VFMIG_MIG_RESUMING
+#define RP2	VFMIG_MIG_RUNNING_P2P
+#define PRE	VFMIG_MIG_PRE_COPY
+#define PP2	VFMIG_MIG_PRE_COPY_P2P
+#define ERR	VFMIG_MIG_ERROR
 
 /*
  * next_hop[cur][target]: the first arc of the prescribed path when every
@@ -29,26 +30,27 @@
  * PRE_COPY_P2P.
  */
 static const u8 next_hop[VFMIG_MIG_NUM_STATES][VFMIG_MIG_NUM_STATES] = {
-	[S_ERR]     = { S_ERR, S_ERR,     S_ERR,     S_ERR,     S_ERR,     S_ERR,     S_ERR,     S_ERR },
-	[S_STOP]    = { S_ERR, S_STOP,    S_RUN_P2P, S_SCOPY,   S_RESUME,  S_RUN_P2P, S_RUN_P2P, S_RUN_P2P },
-	[S_RUN]     = { S_ERR, S_RUN_P2P, S_RUN,     S_RUN_P2P, S_RUN_P2P, S_RUN_P2P, S_PRE,     S_RUN_P2P },
-	[S_SCOPY]   = { S_ERR, S_STOP,    S_STOP,    S_SCOPY,   S_STOP,    S_STOP,    S_ERR,     S_ERR },
-	[S_RESUME]  = { S_ERR, S_STOP,    S_STOP,    S_STOP,    S_RESUME,  S_STOP,    S_STOP,    S_STOP },
-	[S_RUN_P2P] = { S_ERR, S_STOP,    S_RUN,     S_STOP,    S_STOP,    S_RUN_P2P, S_RUN,     S_PRE_P2P },
-	[S_PRE]     = { S_ERR, S_RUN,     S_RUN,     S_PRE_P2P, S_RUN,     S_RUN,     S_PRE,     S_PRE_P2P },
-	[S_PRE_P2P] = { S_ERR, S_RUN_P2P, S_RUN_P2P, S_SCOPY,   S_RUN_P2P, S_RUN_P2P, S_PRE,     S_PRE_P2P },
+	/* target:  ERROR STOP RUNNING STOP_COPY RESUMING RUNNING_P2P PRE_COPY PRE_COPY_P2P */
+	[ERR] = { ERR, ERR, ERR, ERR, ERR, ERR, ERR, ERR },
+	[STP] = { ERR, STP, RP2, SCP, RES, RP2, RP2, RP2 },
+	[RUN] = { ERR, RP2, RUN, RP2, RP2, RP2, PRE, RP2 },
+	[SCP] = { ERR, STP, STP, SCP, STP, STP, ERR, ERR },
+	[RES] = { ERR, STP, STP, STP, RES, STP, STP, STP },
+	[RP2] = { ERR, STP, RUN, STP, STP, RP2, RUN, PP2 },
+	[PRE] = { ERR, RUN, RUN, PP2, RUN, RUN, PRE, PP2 },
+	[PP2] = { ERR, RP2, RP2, SCP, RP2, RP2, PRE, PP2 },
 };
 
 /* The VFMIG_MIGRATION_* flags a device needs for each state to exist. */
 static const u32 state_needs[VFMIG_MIG_NUM_STATES] = {
-	[S_ERR]     = ~0U,	/* never a valid request or current state */
-	[S_STOP]    = VFMIG_MIGRATION_STOP_COPY,
-	[S_RUN]     = VFMIG_MIGRATION_STOP_COPY,
-	[S_SCOPY]   = VFMIG_MIGRATION_STOP_COPY,
-	[S_RESUME]  = VFMIG_MIGRATION_STOP_COPY,
-	[S_RUN_P2P] = VFMIG_MIGRATION_STOP_COPY | VFMIG_MIGRATION_P2P,
-	[S_PRE]     = VFMIG_MIGRATION_STOP_COPY | VFMIG_MIGRATION_PRE_COPY,
-	[S_PRE_P2P] = VFMIG_MIGRATION_STOP_COPY | VFMIG_MIGRATION_P2P |
+	[ERR]     = ~0U,	/* never a valid request or current state */
+	[STP]    = VFMIG_MIGRATION_STOP_COPY,
+	[RUN]     = VFMIG_MIGRATION_STOP_COPY,
+	[SCP]   = VFMIG_MIGRATION_STOP_COPY,
+	[RES]  = VFMIG_MIGRATION_STOP_COPY,
+	[RP2] = VFMIG_MIGRATION_STOP_COPY | VFMIG_MIGRATION_P2P,
+	[PRE]     = VFMIG_MIGRATION_STOP_COPY | VFMIG_MIGRATION_PRE_COPY,
+	[PP2] = VFMIG_MIGRATION_STOP_COPY | VFMIG_MIGRATION_P2P |
 		      VFMIG_MIGRATION_PRE_COPY,
 };
 
@@ -83,23 +85,23 @@ int vfmig_fsm_next_state(u32 mig_flags, enum vfmig_mig_state cur,
 	 * had exactly this soft lockup for STOP_COPY -> PRE_COPY until 2026).
 	 */
 	step = next_hop[cur][target];
-	while (step != S_ERR && !vfmig_fsm_state_supported(mig_flags, step))
+	while (step != ERR && !vfmig_fsm_state_supported(mig_flags, step))
 		step = next_hop[step][target];
 	*next = step;
-	return step == S_ERR ? -EINVAL : 0;
+	return step == ERR ? -EINVAL : 0;
 }
 
 const char *vfmig_fsm_state_name(enum vfmig_mig_state state)
 {
 	static const char *const names[VFMIG_MIG_NUM_STATES] = {
-		[S_ERR] = "ERROR",
-		[S_STOP] = "STOP",
-		[S_RUN] = "RUNNING",
-		[S_SCOPY] = "STOP_COPY",
-		[S_RESUME] = "RESUMING",
-		[S_RUN_P2P] = "RUNNING_P2P",
-		[S_PRE] = "PRE_COPY",
-		[S_PRE_P2P] = "PRE_COPY_P2P",
+		[ERR] = "ERROR",
+		[STP] = "STOP",
+		[RUN] = "RUNNING",
+		[SCP] = "STOP_COPY",
+		[RES] = "RESUMING",
+		[RP2] = "RUNNING_P2P",
+		[PRE] = "PRE_COPY",
+		[PP2] = "PRE_COPY_P2P",
 	};
 
 	if ((u32)state >= VFMIG_MIG_NUM_STATES)

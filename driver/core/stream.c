@@ -1206,7 +1206,8 @@ static int parser_begin_record(struct vfmig_stream_parser *p)
 	int ret;
 
 	p->tag = vfmig_get_le32(p->hdr);
-	p->desc = d = rec_lookup(p->tag);
+	d = rec_lookup(p->tag);
+	p->desc = d;
 	if (p->section == SEC_MATCH && p->tag != VFMIG_TAG_MATCH)
 		return parser_reject(p, -EPROTO,
 				     "the first record must be MATCH (tag 0x%x), got tag 0x%x: not a vfmig stream, or its start is missing",

@@ -17,7 +17,7 @@
  *   max_t/clamp, DIV_ROUND_UP, ALIGN, IS_ALIGNED, is_power_of_2,
  *   check_add_overflow, check_mul_overflow, ERR_PTR/PTR_ERR/IS_ERR/
  *   IS_ERR_OR_NULL, WARN_ON, WARN_ON_ONCE, READ_ONCE/WRITE_ONCE, likely,
- *   unlikely, fallthrough, static_assert, memcpy/memset/memcmp, snprintf,
+ *   unlikely, the fallthrough keyword, static_assert, __printf, memcpy/memset/memcmp, snprintf,
  *   errno values (EINVAL, ...).
  * and, with vfmig_ names:
  *   vfmig_alloc/vfmig_zalloc/vfmig_free, struct vfmig_mutex with
@@ -44,8 +44,8 @@ enum vfmig_log_level {
 };
 
 /* Implemented per home: kernel printk levels, or userspace stderr/hook. */
-void vfmig_log(enum vfmig_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+__printf(2, 3)
+void vfmig_log(enum vfmig_log_level level, const char *fmt, ...);
 
 #define vfmig_err(fmt, ...)  vfmig_log(VFMIG_LOG_ERR, fmt, ##__VA_ARGS__)
 #define vfmig_warn(fmt, ...) vfmig_log(VFMIG_LOG_WARN, fmt, ##__VA_ARGS__)

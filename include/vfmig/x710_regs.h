@@ -29,9 +29,7 @@
 
 #include <vfmig/osdep.h>
 
-/* ======================================================================
- * Limits
- * ====================================================================== */
+/* ---- Limits ---------------------------------------------------------------- */
 
 /* Queue pairs a VF can have: IAVF_MAX_VSI_QP (iavf_type.h), QTX_TAIL1 _i=0..15. */
 #define VFMIG_VF_MAX_QP			16
@@ -52,9 +50,7 @@
 /* End-of-list queue index in interrupt linked lists: I40E_QUEUE_END_OF_LIST. */
 #define VFMIG_QUEUE_END_OF_LIST		0x7FF
 
-/* ======================================================================
- * VF BAR0 layout and the pages the migration driver traps
- * ====================================================================== */
+/* ---- VF BAR0 layout and the pages the migration driver traps --------------- */
 
 /* Size of a VF's BAR0 (memory, 64-bit). BAR3 (16 KiB) is the MSI-X table. */
 #define VFMIG_VF_BAR0_SIZE		0x10000
@@ -92,9 +88,7 @@ static inline bool vfmig_vf_bar0_trapped(u64 offset)
 		  BIT(offset / VFMIG_VF_TRAP_PAGE_SIZE));
 }
 
-/* ======================================================================
- * VF BAR0 registers (iavf_register.h)
- * ====================================================================== */
+/* ---- VF BAR0 registers (iavf_register.h) ----------------------------------- */
 
 /* ---- Queue tails (doorbells) ------------------------------------------ */
 /* TX tail, q = VF queue 0..15. Reset: PFR. */
@@ -229,9 +223,7 @@ static_assert(VFMIG_QRX_TAIL1(VFMIG_VF_MAX_QP - 1) - VFMIG_VF_RX_TAIL_PAGE <
 	      VFMIG_VF_TRAP_PAGE_SIZE);
 static_assert(VFMIG_VF_ARQT1 - VFMIG_VF_ARQ_TAIL_PAGE < VFMIG_VF_TRAP_PAGE_SIZE);
 
-/* ======================================================================
- * PF BAR0 registers (i40e_register.h), absolute PF queue numbers
- * ====================================================================== */
+/* ---- PF BAR0 registers (i40e_register.h), absolute PF queue numbers -------- */
 
 /* ---- Queue enable handshake ------------------------------------------- */
 /*

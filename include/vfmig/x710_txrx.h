@@ -22,9 +22,7 @@
 
 #include <vfmig/osdep.h>
 
-/* ======================================================================
- * TX descriptors (16 bytes)
- * ====================================================================== */
+/* ---- TX descriptors (16 bytes) --------------------------------------------- */
 
 struct vfmig_tx_desc {
 	__le64 buffer_addr;		/* DMA address of the data buffer */
@@ -126,9 +124,7 @@ static inline u16 vfmig_tx_qw1_l2tag1(u64 qw1)
 #define VFMIG_TX_MIN_LEN		17	/* shortest frame the HW sends */
 #define VFMIG_TX_MAX_BUFFER_TXD		8	/* data descriptors per non-TSO packet */
 
-/* ======================================================================
- * RX descriptors (32 bytes; 16-byte format exists but not for VFs)
- * ====================================================================== */
+/* ---- RX descriptors (32 bytes; 16-byte format exists but not for VFs) ------ */
 
 /*
  * A VF always gets 32-byte RX descriptors: the PF programs dsize = 1 for
@@ -304,9 +300,7 @@ static inline u32 vfmig_rx_qw1_hbuf_len(u64 qw1)
 #define VFMIG_RXBUFFER_3072		3072
 #define VFMIG_MAX_RXBUFFER		9728	/* largest for one descriptor */
 
-/* ======================================================================
- * Ring lengths a VF may use
- * ====================================================================== */
+/* ---- Ring lengths a VF may use --------------------------------------------- */
 
 /* What iavf offers (iavf.h): 64..4096 descriptors in steps of 32. */
 #define VFMIG_VF_RING_MIN		64
@@ -323,9 +317,7 @@ static inline u32 vfmig_rx_qw1_hbuf_len(u64 qw1)
 #define VFMIG_PF_TX_RING_MULTIPLE	8
 #define VFMIG_PF_RX_RING_MULTIPLE	32
 
-/* ======================================================================
- * Queue contexts (HMC), as the PF programs them for a VF queue
- * ====================================================================== */
+/* ---- Queue contexts (HMC), as the PF programs them for a VF queue ---------- */
 
 /*
  * CPU-order views of the hardware LAN queue contexts (struct
