@@ -30,13 +30,20 @@ fi
 ignore=
 
 cd "$top"
-files=$(ls driver/*.c driver/core/*.c pf-agent/*.c model/*.c guest/*.c \
-	include/vfmig/*.h 2>/dev/null | grep -v -e osdep_user)
-out=$("$cp" --strict --no-tree --terse --show-types ${ignore:+--ignore "$ignore"} \
-	-f $files 2>&1 | grep -v '^total:' || true)
+shopt -s nullglob
+files=()
+for f in driver/*.c driver/core/*.c pf-agent/*.c model/*.c guest/*.c include/vfmig/*.h; do
+	case $f in *osdep_user*) continue ;; esac
+	files+=("$f")
+done
+# checkpatch leaves a camelcase cache in the current git tree; run it from build/.
+out=$(cd "$dir" && for f in "${files[@]}"; do
+	"$cp" --strict --no-tree --terse --show-types ${ignore:+--ignore "$ignore"} \
+		-f "$top/$f" 2>&1 | grep -v '^total:' | sed "s|^$top/||"
+done || true)
 errors=$(printf '%s\n' "$out" | grep -c ': ERROR:' || true)
 warnings=$(printf '%s\n' "$out" | grep -c ': WARNING:' || true)
 checks=$(printf '%s\n' "$out" | grep -c ': CHECK:' || true)
 [ -n "$out" ] && printf '%s\n' "$out"
-echo "checkpatch: $(echo $files | wc -w) files, $errors errors, $warnings warnings, $checks checks"
+echo "checkpatch: ${#files[@]} files, $errors errors, $warnings warnings, $checks checks"
 [ "$errors" -eq 0 ] && [ "$warnings" -eq 0 ]

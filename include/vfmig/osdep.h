@@ -17,7 +17,7 @@
  *   max_t/clamp, DIV_ROUND_UP, ALIGN, IS_ALIGNED, is_power_of_2,
  *   check_add_overflow, check_mul_overflow, ERR_PTR/PTR_ERR/IS_ERR/
  *   IS_ERR_OR_NULL, WARN_ON, WARN_ON_ONCE, READ_ONCE/WRITE_ONCE, likely,
- *   unlikely, the fallthrough keyword, static_assert, __printf, memcpy/memset/memcmp, snprintf,
+ *   unlikely, static_assert, __printf, memcpy/memset/memcmp, snprintf,
  *   errno values (EINVAL, ...).
  * and, with vfmig_ names:
  *   vfmig_alloc/vfmig_zalloc/vfmig_free, struct vfmig_mutex with
