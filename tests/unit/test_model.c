@@ -116,7 +116,7 @@ static void t_record(void *ctx, u64 iova, u32 len, enum vfmig_model_engine eng)
 		    iova + len <= c->allowed[i].start + c->allowed[i].len)
 			return;
 	c->bad_writes++;
-	printf("#   DMA write outside posted memory: VF %u iova 0x%llx len %u engine %d\n",
+	printf("# info: DMA write outside posted memory: VF %u iova 0x%llx len %u engine %d\n",
 	       c->vf, (unsigned long long)iova, len, eng);
 }
 
