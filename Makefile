@@ -41,7 +41,13 @@ HDRS          := $(wildcard include/vfmig/*.h include/vfmig/shim/linux/*.h \
 LIB     := $(BUILD)/libvfmig.a
 LIB_SAN := $(BUILD)/san/libvfmig.a
 
+# The lab: userspace-only code (CLI, hosts, engine) on top of libvfmig.a.
+LAB_SRCS   := $(filter-out lab/osdep_user.c,$(wildcard lab/*.c))
+LAB_BIN    := $(if $(LAB_SRCS),$(BUILD)/vfmig-lab)
+
 TEST_SRCS  := $(wildcard tests/unit/test_*.c)
+# Script tests (tests/scripts/test_*.sh) drive the built tools end to end.
+SCRIPT_TESTS := $(wildcard tests/scripts/test_*.sh)
 TEST_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/san/tests/%,$(TEST_SRCS))
 BENCH_SRCS := $(wildcard bench/bench_*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
@@ -64,7 +70,7 @@ VIRTCHNL_SRC := $(firstword $(wildcard $(KDIR)/include/linux/avf/virtchnl.h \
 		$(shell sed -n 's/^include //p' $(KDIR)/Makefile 2>/dev/null))))
 
 .PHONY: all check demo driver fuzz bench checkpatch clean help FORCE
-all: $(LIB) $(SEED_BINS) $(BENCH_BINS)
+all: $(LIB) $(LAB_BIN) $(SEED_BINS) $(BENCH_BINS)
 
 help:
 	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
@@ -100,6 +106,9 @@ $(LIB_SAN): $(patsubst %.c,$(BUILD)/san/obj/%.o,$(LIB_SRCS))
 	@rm -f $@
 	ar rcs $@ $^
 
+$(BUILD)/vfmig-lab: $(LAB_SRCS) $(LIB) $(HDRS) $(wildcard lab/*.h)
+	$(CC) $(CFLAGS_OPT) -Ilab $(LAB_SRCS) $(LIB) -lpthread -o $@
+
 # ---- tests ----------------------------------------------------------------
 $(BUILD)/san/tests/%: tests/unit/%.c $(LIB_SAN) $(HDRS)
 	@mkdir -p $(dir $@)
@@ -121,7 +130,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HDRS)
 		$< $(LIB_SRCS) -lpthread -o $@
 
 check: all $(TEST_BINS) $(FUZZ_BINS)
-	@scripts/run-tests.sh --kdirs "$(KDIRS)" $(TEST_BINS) -- $(FUZZ_BINS)
+	@scripts/run-tests.sh --kdirs "$(KDIRS)" $(TEST_BINS) $(SCRIPT_TESTS) -- $(FUZZ_BINS)
 
 # ---- kernel ---------------------------------------------------------------
 driver:

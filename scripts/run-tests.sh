@@ -5,7 +5,8 @@
 #
 #   scripts/run-tests.sh --kdirs "KDIR..." TEST_BIN... [-- FUZZ_BIN...]
 #
-# - TEST_BIN: unit test binaries (built with ASAN+UBSAN); each prints one
+# - TEST_BIN: unit test binaries (built with ASAN+UBSAN) or test scripts
+#   (tests/scripts/test_*.sh, run with bash from the top directory); each prints one
 #   "ok NAME" / "FAIL NAME" line per test. A binary that dies without saying
 #   FAIL (sanitizer abort, signal) counts as one more failure.
 # - FUZZ_BIN: libFuzzer targets; their seed corpus (written by the matching
@@ -36,9 +37,10 @@ fail() { failed=$((failed + 1)); echo "FAIL $*"; }
 # ---- unit tests -----------------------------------------------------------
 for t in "${tests[@]}"; do
 	name=$(basename "$t")
+	run=("$t"); case $t in *.sh) run=(bash "$t"); name=$(basename "$t" .sh) ;; esac
 	log=$logs/$name.log
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		timeout 600 "$t" >"$log" 2>&1
+	(cd "$top" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		timeout 900 "${run[@]}") >"$log" 2>&1
 	rc=$?
 	p=$(grep -c '^ok ' "$log"); f=$(grep -c '^FAIL ' "$log")
 	passed=$((passed + p)); failed=$((failed + f))
