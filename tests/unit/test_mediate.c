@@ -657,7 +657,7 @@ static void soundness_run(u16 queues, u16 ring, bool head_wb, u32 every,
 	CHECK(truth > 10);
 	/* not everything: the tracker names what the device was given */
 	CHECK(j->reported_union < T_PAGES / 2);
-	printf("#   %u qp x %u, head_wb %d: %llu DMA writes on %u pages, %llu reported (%llu distinct) in %llu reports, missed %u\n",
+	printf("# info: %u qp x %u, head_wb %d: %llu DMA writes on %u pages, %llu reported (%llu distinct) in %llu reports, missed %u\n",
 	       queues, ring, head_wb, (unsigned long long)truth_writes, truth,
 	       (unsigned long long)j->reported_pages,
 	       (unsigned long long)j->reported_union,
