@@ -114,7 +114,7 @@ void vfmig_model_vf_detach(struct vfmig_model_pf *pf, u16 vf);
 
 /*
  * The VF's BAR0 as its driver sees it: 32-bit accesses at 4-byte aligned
- * offsets below VFMIG_VF_BAR0_SIZE. Reads of unimplemented offsets return 0
+ * offsets below VFMIG_VF_BAR0_SIZE. Reads of offsets the model lacks return 0
  * and are counted (stats.bar0_unknown_reads); writes there are ignored and
  * counted.
  */
