@@ -35,8 +35,8 @@ PORTABLE_DIRS := driver/core pf-agent model guest
 PORTABLE_SRCS := $(wildcard $(addsuffix /*.c,$(PORTABLE_DIRS)))
 LIB_SRCS      := $(PORTABLE_SRCS) lab/osdep_user.c
 VIRTCHNL_H    := $(BUILD)/shim/linux/avf/virtchnl.h
-HDRS          := $(wildcard include/vfmig/*.h include/vfmig/shim/linux/*.h \
-                   include/vfmig/shim/uapi/linux/*.h) tests/harness.h $(VIRTCHNL_H)
+HDRS          := $(wildcard include/vfmig/*.h include/vfmig/shim/linux/*.h tests/*.h \
+                   include/vfmig/shim/uapi/linux/*.h) $(VIRTCHNL_H)
 
 LIB     := $(BUILD)/libvfmig.a
 LIB_SAN := $(BUILD)/san/libvfmig.a

@@ -23,387 +23,14 @@
  * ======================================================================== */
 
 #define T_MAX_HOST	2
-#define T_MAX_VM	4
-#define T_RAM		(8u << 20)
-#define T_GPA		(1u << 20)
-#define T_FRAME		256
+#define T_VFDEV		0	/* the agent alone: no vfdev between guest and VF */
+#include "hostfix.h"
 
-struct host {
-	struct vfmig_model_pf *pf;
-	struct vfmig_agent *agent;
-	struct vfmig_agent_transport tr;
-	struct vfmig_model_cfg cfg;
-};
-
-struct vm {
-	struct host *h;
-	u16 vf;
-	u8 *ram;
-	struct vfmig_guest_cfg gcfg;
-	struct vfmig_guest_env env;
-	bool vcpu;		/* the guest driver runs (is polled) */
-	u32 irq_latched;
-	u64 dma_writes;
-	u8 mac[6];
-};
-
-static struct {
-	u64 now;
-	struct host host[T_MAX_HOST];
-	int nhost;
-	struct vm vm[T_MAX_VM];
-	int nvm;
-} W;
-
-static int t_dma_read(void *ctx, u64 iova, void *buf, u32 len)
-{
-	struct vm *vm = ctx;
-
-	if (iova > T_RAM || len > T_RAM - iova)
-		return -EFAULT;
-	memcpy(buf, vm->ram + iova, len);
-	return 0;
-}
-
-static int t_dma_write(void *ctx, u64 iova, const void *buf, u32 len)
-{
-	struct vm *vm = ctx;
-
-	if (iova > T_RAM || len > T_RAM - iova)
-		return -EFAULT;
-	memcpy(vm->ram + iova, buf, len);
-	return 0;
-}
-
-static void t_irq(void *ctx, u16 vector)
-{
-	struct vm *vm = ctx;
-
-	if (vector < 32)
-		vm->irq_latched |= 1u << vector;
-}
-
-static void t_record(void *ctx, u64 iova, u32 len, enum vfmig_model_engine e)
-{
-	struct vm *vm = ctx;
-
-	vm->dma_writes++;
-}
-
-static u32 t_bar0_read(void *ctx, u32 off)
-{
-	struct vm *vm = ctx;
-
-	return vfmig_model_vf_read32(vm->h->pf, vm->vf, off);
-}
-
-static void t_bar0_write(void *ctx, u32 off, u32 val)
-{
-	struct vm *vm = ctx;
-
-	vfmig_model_vf_write32(vm->h->pf, vm->vf, off, val);
-}
-
-static void w_reset(void)
-{
-	int i;
-
-	for (i = 0; i < W.nvm; i++) {
-		vfmig_model_vf_detach(W.vm[i].h->pf, W.vm[i].vf);
-		free(W.vm[i].ram);
-	}
-	for (i = 0; i < W.nhost; i++) {
-		vfmig_agent_free(W.host[i].agent);
-		vfmig_model_pf_free(W.host[i].pf);
-	}
-	memset(&W, 0, sizeof(W));
-	W.now = 1000000;
-}
-
-static struct host *host_new(u16 queues, u16 device_id)
-{
-	struct host *h;
-
-	if (W.nhost >= T_MAX_HOST)
-		return NULL;
-	h = &W.host[W.nhost];
-	vfmig_model_cfg_default(&h->cfg);
-	h->cfg.queues_per_vf = queues;
-	h->cfg.msix_per_vf = queues + 1;
-	h->cfg.vf_device_id = device_id;
-	h->cfg.port_mac[5] = (u8)(0x10 + W.nhost);
-	h->pf = vfmig_model_pf_new(&h->cfg);
-	if (IS_ERR_OR_NULL(h->pf))
-		return NULL;
-	h->agent = vfmig_agent_new(&vfmig_model_pf_hw_ops, h->pf, h->cfg.num_vfs);
-	if (IS_ERR(h->agent)) {
-		vfmig_model_pf_free(h->pf);
-		return NULL;
-	}
-	vfmig_agent_local_transport(h->agent, &h->tr);
-	W.nhost++;
-	return h;
-}
-
-static void gcfg_default(struct vfmig_guest_cfg *c, u16 queues)
-{
-	memset(c, 0, sizeof(*c));
-	c->num_queue_pairs = queues;
-	c->ring_len = 128;
-	c->rx_buf_size = 2048;
-	c->max_tx_bufs = 4;
-	c->use_irq = true;
-}
-
-/* A VM on @h's VF @vf; the guest driver is started when @gcfg is given. */
-static struct vm *vm_new(struct host *h, u16 vf, const struct vfmig_guest_cfg *gcfg)
-{
-	struct vfmig_model_vf_ops ops = {
-		.dma_read = t_dma_read, .dma_write = t_dma_write,
-		.irq = t_irq, .dma_record = t_record,
-	};
-	struct vm *vm;
-
-	if (W.nvm >= T_MAX_VM)
-		return NULL;
-	vm = &W.vm[W.nvm];
-	memset(vm, 0, sizeof(*vm));
-	vm->h = h;
-	vm->vf = vf;
-	vm->ram = calloc(1, T_RAM);
-	if (!vm->ram)
-		return NULL;
-	ops.ctx = vm;
-	if (vfmig_model_vf_attach(h->pf, vf, &ops)) {
-		free(vm->ram);
-		return NULL;
-	}
-	W.nvm++;
-	vm->env.ram = vm->ram;
-	vm->env.ram_size = T_RAM;
-	vm->env.bar0_read = t_bar0_read;
-	vm->env.bar0_write = t_bar0_write;
-	vm->env.ctx = vm;
-	vm->env.now_ns = W.now;
-	if (gcfg) {
-		vm->gcfg = *gcfg;
-		vm->vcpu = true;
-		if (vfmig_guest_init(&vm->env, T_GPA, &vm->gcfg))
-			return NULL;
-	}
-	return vm;
-}
-
-static void w_step(void)
-{
-	int i;
-	u16 v;
-
-	W.now += 1000;
-	for (i = 0; i < W.nhost; i++) {
-		u64 mnow = vfmig_model_now(W.host[i].pf);
-
-		if (mnow > W.now)
-			W.now = mnow;
-	}
-	for (i = 0; i < W.nhost; i++)
-		vfmig_model_poll(W.host[i].pf, W.now, 64);
-	for (i = 0; i < W.nvm; i++) {
-		struct vm *vm = &W.vm[i];
-		u32 pend = vm->irq_latched;
-
-		vm->env.now_ns = W.now;
-		if (!vm->vcpu)
-			continue;
-		vm->irq_latched = 0;
-		for (v = 0; pend; v++, pend >>= 1)
-			if (pend & 1)
-				vfmig_guest_irq(&vm->env, T_GPA, v);
-		vfmig_guest_poll(&vm->env, T_GPA);
-	}
-}
-
-static void w_run(u32 steps)
-{
-	while (steps--)
-		w_step();
-}
-
-static bool vm_until_running(struct vm *vm, u32 max)
-{
-	while (max--) {
-		w_step();
-		if (vfmig_guest_state(&vm->env, T_GPA) == VFMIG_GUEST_RUNNING) {
-			vfmig_guest_mac(&vm->env, T_GPA, vm->mac);
-			return true;
-		}
-	}
-	return false;
-}
-
-/* A test frame: Ethernet header, "VFMG", sequence number, pattern. */
-static void mk_frame(u8 *f, u32 len, const u8 *dst, const u8 *src, u32 seq)
-{
-	u32 i;
-
-	memcpy(f, dst, 6);
-	memcpy(f + 6, src, 6);
-	f[12] = 0x88;
-	f[13] = 0xB5;
-	memcpy(f + 14, "VFMG", 4);
-	vfmig_put_le32(f + 18, seq);
-	for (i = 22; i < len; i++)
-		f[i] = (u8)(seq * 7 + i);
-}
-
-static bool chk_frame(const u8 *f, int len, u32 *seq)
-{
-	int i;
-
-	if (len < 22 || memcmp(f + 14, "VFMG", 4))
-		return false;
-	*seq = vfmig_get_le32(f + 18);
-	for (i = 22; i < len; i++)
-		if (f[i] != (u8)(*seq * 7 + i))
-			return false;
-	return true;
-}
-
-static const u8 peer_mac[6] = { 0x02, 0xee, 0, 0, 0, 1 };
-
-static int vm_xmit_seq(struct vm *vm, u16 q, u32 seq)
-{
-	u8 f[T_FRAME];
-
-	mk_frame(f, 64 + seq % 128, peer_mac, vm->mac, seq);
-	vm->env.now_ns = W.now;
-	return vfmig_guest_xmit(&vm->env, T_GPA, q, f, 64 + seq % 128);
-}
-
-static int port_rx_seq(struct host *h, const u8 *dst, u32 seq)
-{
-	u8 f[T_FRAME];
-
-	mk_frame(f, 64 + seq % 128, dst, peer_mac, seq);
-	return vfmig_model_port_rx(h->pf, f, 64 + seq % 128);
-}
-
-/* Frames that left @h's port, by sequence number: counts in @seen[]. */
-static u32 port_collect(struct host *h, u32 *seen, u32 nseen, u32 *bad)
-{
-	u8 f[10240];
-	u32 n = 0, seq;
-	int len;
-
-	while ((len = vfmig_model_port_tx_pull(h->pf, f, sizeof(f))) > 0) {
-		if (!chk_frame(f, len, &seq) || seq >= nseen) {
-			(*bad)++;
-			continue;
-		}
-		seen[seq]++;
-		n++;
-	}
-	return n;
-}
-
-/* Everything the agent can observe of a VF, for "nothing was touched". */
-struct vf_view {
-	struct vfmig_pf_vf_state st;
-	struct vfmig_hmc_txq tx[VFMIG_MAX_QUEUE_PAIRS];
-	struct vfmig_hmc_rxq rx[VFMIG_MAX_QUEUE_PAIRS];
-	u32 txon, rxon;
-	u32 regs[64];
-};
-
-static const u32 view_regs[] = {
-	VFMIG_VFINT_ICR01, VFMIG_VFINT_ICR0_ENA1, VFMIG_VFINT_DYN_CTL01,
-	VFMIG_VFINT_DYN_CTLN1(0), VFMIG_VFINT_DYN_CTLN1(1), VFMIG_VFINT_ITR01(0),
-	VFMIG_VFINT_ITRN1(0, 0), VFMIG_VFINT_ITRN1(1, 1), VFMIG_VF_ATQBAL1,
-	VFMIG_VF_ATQBAH1, VFMIG_VF_ATQLEN1, VFMIG_VF_ATQH1, VFMIG_VF_ATQT1,
-	VFMIG_VF_ARQBAL1, VFMIG_VF_ARQBAH1, VFMIG_VF_ARQLEN1, VFMIG_VF_ARQH1,
-	VFMIG_VF_ARQT1, VFMIG_QTX_TAIL1(0), VFMIG_QTX_TAIL1(1), VFMIG_QRX_TAIL1(0),
-	VFMIG_QRX_TAIL1(1),
-};
-
-static struct vf_view *view_take(struct host *h, u16 vf)
-{
-	const struct vfmig_pf_hw_ops *o = &vfmig_model_pf_hw_ops;
-	struct vf_view *v = calloc(1, sizeof(*v));
-	struct vfmig_pf_vf_limits lim;
-	bool on;
-	u16 q;
-	u32 i;
-
-	if (!v || o->vf_limits(h->pf, vf, &lim) || o->vf_state_get(h->pf, vf, &v->st)) {
-		free(v);
-		return NULL;
-	}
-	for (q = 0; q < lim.num_queue_pairs; q++) {
-		o->txq_ctx_read(h->pf, vf, q, &v->tx[q]);
-		o->rxq_ctx_read(h->pf, vf, q, &v->rx[q]);
-		o->queue_enabled(h->pf, vf, q, false, &on);
-		v->txon |= on ? BIT(q) : 0;
-		o->queue_enabled(h->pf, vf, q, true, &on);
-		v->rxon |= on ? BIT(q) : 0;
-	}
-	for (i = 0; i < ARRAY_SIZE(view_regs); i++)
-		o->vf_reg_read(h->pf, vf, view_regs[i], &v->regs[i]);
-	return v;
-}
-
-static bool view_equal(const struct vf_view *a, const struct vf_view *b)
-{
-	struct vfmig_dev_image *ia = vfmig_dev_image_alloc();
-	struct vfmig_dev_image *ib = vfmig_dev_image_alloc();
-	bool eq;
-
-	ia->config = a->st.config;
-	ib->config = b->st.config;
-	eq = vfmig_dev_image_equal(ia, ib) &&
-	     a->st.active == b->st.active && a->st.vf_caps == b->st.vf_caps &&
-	     a->st.virtchnl_major == b->st.virtchnl_major &&
-	     !memcmp(&a->st.stats, &b->st.stats, sizeof(a->st.stats)) &&
-	     !memcmp(a->tx, b->tx, sizeof(a->tx)) &&
-	     !memcmp(a->rx, b->rx, sizeof(a->rx)) &&
-	     a->txon == b->txon && a->rxon == b->rxon &&
-	     !memcmp(a->regs, b->regs, sizeof(a->regs));
-	vfmig_dev_image_free(ia);
-	vfmig_dev_image_free(ib);
-	return eq;
-}
-
-static u32 enabled_mask(struct host *h, u16 vf, bool rx)
-{
-	struct vfmig_pf_vf_limits lim;
-	u32 m = 0;
-	bool on;
-	u16 q;
-
-	vfmig_model_pf_hw_ops.vf_limits(h->pf, vf, &lim);
-	for (q = 0; q < lim.num_queue_pairs; q++)
-		if (!vfmig_model_pf_hw_ops.queue_enabled(h->pf, vf, q, rx, &on) && on)
-			m |= BIT(q);
-	return m;
-}
-
-/* A guest with @queues queue pairs running on VF 0 of a fresh host. */
+/* A guest with @queues queue pairs running on VF 0 of a fresh world's host. */
 static struct vm *running_vm(u16 queues, struct host **hp)
 {
-	struct vfmig_guest_cfg g;
-	struct host *h;
-	struct vm *vm;
-
 	w_reset();
-	h = host_new(4, 0x154c);
-	if (!h)
-		return NULL;
-	gcfg_default(&g, queues);
-	vm = vm_new(h, 0, &g);
-	if (!vm || !vm_until_running(vm, 20000))
-		return NULL;
-	if (hp)
-		*hp = h;
-	return vm;
+	return running_vm_new(queues, hp);
 }
 
 /* ========================================================================
@@ -666,7 +293,7 @@ static void test_validator_fuzz(void)
 	int rl;
 
 	w_reset();
-	h = host_new(4, 0x154c);
+	h = host_new(4, 5, 0x154c);
 	REQUIRE(h);
 	base[0] = restore_msg(img);
 	base[1] = msg(VFMIG_AGENT_OP_PRE_APPLY, 1, 0, sizeof(struct vfmig_agent_config));
@@ -796,7 +423,7 @@ static void test_client_rejects_bad_responses(void)
 	struct host *h;
 
 	w_reset();
-	h = host_new(4, 0x154c);
+	h = host_new(4, 5, 0x154c);
 	REQUIRE(h);
 	l.real = h->tr;
 	t.call = liar_call;
@@ -961,7 +588,7 @@ static void test_snapshot_equals_programmed(void)
 
 	REQUIRE(st && cfg);
 	w_reset();
-	h = host_new(4, 0x154c);
+	h = host_new(4, 5, 0x154c);
 	REQUIRE(h);
 	REQUIRE(vm_new(h, 2, NULL));	/* DMA target for VF 2 */
 	tx.base = 0x40000 / 128;
@@ -1067,8 +694,8 @@ static void test_restore_on_second_pf(void)
 
 	REQUIRE(cfg);
 	w_reset();
-	a = host_new(4, 0x154c);
-	b = host_new(4, 0x154c);
+	a = host_new(4, 5, 0x154c);
+	b = host_new(4, 5, 0x154c);
 	REQUIRE(a && b);
 	gcfg_default(&g, 3);
 	g.promisc = true;
@@ -1150,8 +777,8 @@ static void test_restore_invalid_touches_nothing(void)
 
 	REQUIRE(cfg && bad_cfg);
 	w_reset();
-	a = host_new(4, 0x154c);
-	b = host_new(4, 0x154c);
+	a = host_new(4, 5, 0x154c);
+	b = host_new(4, 5, 0x154c);
 	REQUIRE(a && b);
 	gcfg_default(&g, 2);
 	vm = vm_new(a, 0, &g);
@@ -1217,24 +844,6 @@ static void test_restore_invalid_touches_nothing(void)
 	vfmig_dev_image_free(img);
 	vfmig_dev_image_free(bad);
 	w_reset();
-}
-
-/* Receive everything ready on @vm's queues; count the intact test frames. */
-static u32 vm_drain(struct vm *vm, u32 *seen, u32 nseen)
-{
-	u8 buf[T_FRAME * 8];
-	u32 n = 0, seq;
-	u16 q;
-	int len;
-
-	for (q = 0; q < vm->gcfg.num_queue_pairs; q++)
-		while ((len = vfmig_guest_recv(&vm->env, T_GPA, q, buf, sizeof(buf))) > 0)
-			if (chk_frame(buf, len, &seq)) {
-				n++;
-				if (seen && seq < nseen)
-					seen[seq]++;
-			}
-	return n;
 }
 
 /*

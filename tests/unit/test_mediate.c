@@ -24,64 +24,11 @@
 #include <vfmig/virtchnl.h>
 
 /* ========================================================================
- * Fixture (as in test_vfdev.c, plus the DMA ground truth)
+ * Fixture: tests/hostfix.h, plus the DMA ground truth
  * ======================================================================== */
 
-#define T_MAX_HOST	3
-#define T_MAX_VM	4
 #define T_RAM		(32u << 20)
-#define T_GPA		(1u << 20)
-#define T_FRAME		256
-#define T_STREAM_MAX	(1u << 20)
-
-struct host {
-	struct vfmig_model_pf *pf;
-	struct vfmig_agent *agent;
-	struct vfmig_agent_transport tr;
-	struct vfmig_model_cfg cfg;
-};
-
-struct vm {
-	struct host *h;
-	u16 vf;
-	u8 *ram;
-	struct vfmig_guest_cfg gcfg;
-	struct vfmig_guest_env env;
-	struct vfmig_vfdev *vdev;
-	bool vcpu;		/* the guest driver runs (is polled) */
-	u32 irq_latched;	/* raised by the model */
-	u32 irq_ready;		/* released by the vfdev */
-	u64 irqs_delivered;
-	u8 mac[6];
-};
-
-static struct {
-	u64 now;
-	struct host host[T_MAX_HOST];
-	int nhost;
-	struct vm vm[T_MAX_VM];
-	int nvm;
-} W;
-
-static int t_dma_read(void *ctx, u64 iova, void *buf, u32 len)
-{
-	struct vm *vm = ctx;
-
-	if (iova > T_RAM || len > T_RAM - iova)
-		return -EFAULT;
-	memcpy(buf, vm->ram + iova, len);
-	return 0;
-}
-
-static int t_dma_write(void *ctx, u64 iova, const void *buf, u32 len)
-{
-	struct vm *vm = ctx;
-
-	if (iova > T_RAM || len > T_RAM - iova)
-		return -EFAULT;
-	memcpy(vm->ram + iova, buf, len);
-	return 0;
-}
+#include "hostfix.h"
 
 /* Ground truth: every page the device wrote since the last report. */
 static u8 *truth_unreported;	/* per 4 KiB page of the VM being judged */
@@ -89,334 +36,18 @@ static u8 *truth_ever;
 static struct vm *truth_vm;
 static u64 truth_writes;
 
-static void t_record(void *ctx, u64 iova, u32 len, enum vfmig_model_engine e)
+/* W.dma_record while judging. */
+static void truth_record(struct vm *vm, u64 iova, u32 len, enum vfmig_model_engine e)
 {
 	u64 p;
 
-	if (ctx != truth_vm || !truth_unreported || !len)
+	if (vm != truth_vm || !truth_unreported || !len)
 		return;
 	truth_writes++;
 	for (p = iova >> 12; p <= (iova + len - 1) >> 12 && p < (T_RAM >> 12); p++) {
 		truth_unreported[p] = 1;
 		truth_ever[p] = 1;
 	}
-}
-
-static void t_irq(void *ctx, u16 vector)
-{
-	struct vm *vm = ctx;
-
-	if (vector < 32)
-		vm->irq_latched |= 1u << vector;
-}
-
-/* The guest's BAR0: trapped pages through mediation, the rest to the device. */
-static u32 t_bar0_read(void *ctx, u32 off)
-{
-	struct vm *vm = ctx;
-	u64 v = 0;
-
-	if (vm->vdev && vfmig_vf_bar0_trapped(off)) {
-		vfmig_vf_bar0_read(vm->vdev, off, &v, 4);
-		return (u32)v;
-	}
-	return vfmig_model_vf_read32(vm->h->pf, vm->vf, off);
-}
-
-static void t_bar0_write(void *ctx, u32 off, u32 val)
-{
-	struct vm *vm = ctx;
-
-	if (vm->vdev && vfmig_vf_bar0_trapped(off)) {
-		vfmig_vf_bar0_write(vm->vdev, off, val, 4);
-		return;
-	}
-	vfmig_model_vf_write32(vm->h->pf, vm->vf, off, val);
-}
-
-/* What the vfdev sees: guest memory, the device's registers, irq release. */
-static int vd_bar0_read(void *ctx, u32 off, u32 *val)
-{
-	struct vm *vm = ctx;
-
-	*val = vfmig_model_vf_read32(vm->h->pf, vm->vf, off);
-	return 0;
-}
-
-static int vd_bar0_write(void *ctx, u32 off, u32 val)
-{
-	struct vm *vm = ctx;
-
-	vfmig_model_vf_write32(vm->h->pf, vm->vf, off, val);
-	return 0;
-}
-
-static void vd_irq_deliver(void *ctx, u16 vector)
-{
-	struct vm *vm = ctx;
-
-	if (vector < 32)
-		vm->irq_ready |= 1u << vector;
-}
-
-static const struct vfmig_vfdev_ops vd_ops = {
-	.dma_read = t_dma_read,
-	.bar0_read = vd_bar0_read,
-	.bar0_write = vd_bar0_write,
-	.irq_deliver = vd_irq_deliver,
-};
-
-static void w_reset(void)
-{
-	int i;
-
-	for (i = 0; i < W.nvm; i++) {
-		vfmig_vfdev_free(W.vm[i].vdev);
-		vfmig_model_vf_detach(W.vm[i].h->pf, W.vm[i].vf);
-		free(W.vm[i].ram);
-	}
-	for (i = 0; i < W.nhost; i++) {
-		vfmig_agent_free(W.host[i].agent);
-		vfmig_model_pf_free(W.host[i].pf);
-	}
-	memset(&W, 0, sizeof(W));
-	W.now = 1000000;
-}
-
-static struct host *host_new(u16 queues, u16 msix, u16 device_id)
-{
-	struct host *h;
-
-	if (W.nhost >= T_MAX_HOST)
-		return NULL;
-	h = &W.host[W.nhost];
-	vfmig_model_cfg_default(&h->cfg);
-	h->cfg.queues_per_vf = queues;
-	h->cfg.msix_per_vf = msix;
-	h->cfg.vf_device_id = device_id;
-	h->cfg.port_mac[5] = (u8)(0x10 + W.nhost);
-	h->pf = vfmig_model_pf_new(&h->cfg);
-	if (IS_ERR_OR_NULL(h->pf))
-		return NULL;
-	h->agent = vfmig_agent_new(&vfmig_model_pf_hw_ops, h->pf, h->cfg.num_vfs);
-	if (IS_ERR(h->agent)) {
-		vfmig_model_pf_free(h->pf);
-		return NULL;
-	}
-	vfmig_agent_local_transport(h->agent, &h->tr);
-	W.nhost++;
-	return h;
-}
-
-static void gcfg_default(struct vfmig_guest_cfg *c, u16 queues)
-{
-	memset(c, 0, sizeof(*c));
-	c->num_queue_pairs = queues;
-	c->ring_len = 128;
-	c->rx_buf_size = 2048;
-	c->max_tx_bufs = 4;
-	c->use_irq = true;
-}
-
-/* A VM on @h's VF @vf with its vfdev; the guest starts when @gcfg is given. */
-static struct vm *vm_new(struct host *h, u16 vf, const struct vfmig_guest_cfg *gcfg)
-{
-	struct vfmig_model_vf_ops ops = {
-		.dma_read = t_dma_read, .dma_write = t_dma_write, .irq = t_irq,
-		.dma_record = t_record,
-	};
-	struct vfmig_vfdev_cfg vc = { 0 };
-	struct vm *vm;
-
-	if (W.nvm >= T_MAX_VM)
-		return NULL;
-	vm = &W.vm[W.nvm];
-	memset(vm, 0, sizeof(*vm));
-	vm->h = h;
-	vm->vf = vf;
-	vm->ram = calloc(1, T_RAM);
-	if (!vm->ram)
-		return NULL;
-	ops.ctx = vm;
-	if (vfmig_model_vf_attach(h->pf, vf, &ops)) {
-		free(vm->ram);
-		return NULL;
-	}
-	W.nvm++;
-	vc.vf = vf;
-	vc.ops = &vd_ops;
-	vc.ctx = vm;
-	vc.agent = h->tr;
-	vc.timeout_us = 1000;
-	vm->vdev = vfmig_vfdev_new(&vc);
-	if (IS_ERR(vm->vdev)) {
-		vm->vdev = NULL;
-		return NULL;
-	}
-	vm->env.ram = vm->ram;
-	vm->env.ram_size = T_RAM;
-	vm->env.bar0_read = t_bar0_read;
-	vm->env.bar0_write = t_bar0_write;
-	vm->env.ctx = vm;
-	vm->env.now_ns = W.now;
-	if (gcfg) {
-		vm->gcfg = *gcfg;
-		vm->vcpu = true;
-		if (vfmig_guest_init(&vm->env, T_GPA, &vm->gcfg))
-			return NULL;
-	}
-	return vm;
-}
-
-static void w_step(void)
-{
-	int i;
-	u16 v;
-
-	W.now += 1000;
-	for (i = 0; i < W.nhost; i++) {
-		u64 mnow = vfmig_model_now(W.host[i].pf);
-
-		if (mnow > W.now)
-			W.now = mnow;
-	}
-	for (i = 0; i < W.nhost; i++)
-		vfmig_model_poll(W.host[i].pf, W.now, 64);
-	for (i = 0; i < W.nvm; i++) {
-		struct vm *vm = &W.vm[i];
-		u32 pend = vm->irq_latched, deliver = 0;
-
-		vm->env.now_ns = W.now;
-		vm->irq_latched = 0;
-		for (v = 0; v < 32; v++)
-			if (pend & BIT(v) && (!vm->vdev || vfmig_vfdev_irq(vm->vdev, v)))
-				deliver |= BIT(v);
-		vm->irq_ready |= deliver;
-		if (!vm->vcpu)
-			continue;
-		deliver = vm->irq_ready;
-		vm->irq_ready = 0;
-		for (v = 0; v < 32; v++)
-			if (deliver & BIT(v)) {
-				vfmig_guest_irq(&vm->env, T_GPA, v);
-				vm->irqs_delivered++;
-			}
-		vfmig_guest_poll(&vm->env, T_GPA);
-	}
-}
-
-static void w_run(u32 steps)
-{
-	while (steps--)
-		w_step();
-}
-
-static bool vm_until_running(struct vm *vm, u32 max)
-{
-	while (max--) {
-		w_step();
-		if (vfmig_guest_state(&vm->env, T_GPA) == VFMIG_GUEST_RUNNING) {
-			vfmig_guest_mac(&vm->env, T_GPA, vm->mac);
-			return true;
-		}
-	}
-	return false;
-}
-
-static void mk_frame(u8 *f, u32 len, const u8 *dst, const u8 *src, u32 seq)
-{
-	u32 i;
-
-	memcpy(f, dst, 6);
-	memcpy(f + 6, src, 6);
-	f[12] = 0x88;
-	f[13] = 0xB5;
-	memcpy(f + 14, "VFMG", 4);
-	vfmig_put_le32(f + 18, seq);
-	for (i = 22; i < len; i++)
-		f[i] = (u8)(seq * 7 + i);
-}
-
-static bool chk_frame(const u8 *f, int len, u32 *seq)
-{
-	int i;
-
-	if (len < 22 || memcmp(f + 14, "VFMG", 4))
-		return false;
-	*seq = vfmig_get_le32(f + 18);
-	for (i = 22; i < len; i++)
-		if (f[i] != (u8)(*seq * 7 + i))
-			return false;
-	return true;
-}
-
-static const u8 peer_mac[6] = { 0x02, 0xee, 0, 0, 0, 1 };
-
-static int vm_xmit_seq(struct vm *vm, u16 q, u32 seq)
-{
-	u8 f[T_FRAME];
-
-	mk_frame(f, 64 + seq % 128, peer_mac, vm->mac, seq);
-	vm->env.now_ns = W.now;
-	return vfmig_guest_xmit(&vm->env, T_GPA, q, f, 64 + seq % 128);
-}
-
-static int port_rx_seq(struct host *h, const u8 *dst, u32 seq)
-{
-	u8 f[T_FRAME];
-
-	mk_frame(f, 64 + seq % 128, dst, peer_mac, seq);
-	return vfmig_model_port_rx(h->pf, f, 64 + seq % 128);
-}
-
-static u32 port_collect(struct host *h, u32 *seen, u32 nseen, u32 *bad)
-{
-	u8 f[10240];
-	u32 n = 0, seq;
-	int len;
-
-	while ((len = vfmig_model_port_tx_pull(h->pf, f, sizeof(f))) > 0) {
-		if (!chk_frame(f, len, &seq) || seq >= nseen) {
-			(*bad)++;
-			continue;
-		}
-		seen[seq]++;
-		n++;
-	}
-	return n;
-}
-
-static u32 vm_drain(struct vm *vm, u32 *seen, u32 nseen)
-{
-	u8 buf[T_FRAME * 8];
-	u32 n = 0, seq;
-	u16 q;
-	int len;
-
-	if (!vm->vcpu)
-		return 0;
-	for (q = 0; q < vm->gcfg.num_queue_pairs; q++)
-		while ((len = vfmig_guest_recv(&vm->env, T_GPA, q, buf, sizeof(buf))) > 0)
-			if (chk_frame(buf, len, &seq)) {
-				n++;
-				if (seen && seq < nseen)
-					seen[seq]++;
-			}
-	return n;
-}
-
-static u32 enabled_mask(struct host *h, u16 vf, bool rx)
-{
-	struct vfmig_pf_vf_limits lim;
-	u32 m = 0;
-	bool on;
-	u16 q;
-
-	vfmig_model_pf_hw_ops.vf_limits(h->pf, vf, &lim);
-	for (q = 0; q < lim.num_queue_pairs; q++)
-		if (!vfmig_model_pf_hw_ops.queue_enabled(h->pf, vf, q, rx, &on) && on)
-			m |= BIT(q);
-	return m;
 }
 
 /* ---- ground truth against the tracker ---------------------------------- */
@@ -443,6 +74,7 @@ static void judge_start(struct vm *vm, struct judge *j)
 	truth_ever = calloc(T_PAGES, 1);
 	truth_vm = vm;
 	truth_writes = 0;
+	W.dma_record = truth_record;
 	CHECK_ERR(vfmig_vf_log_start(vm->vdev, &all, 1, &psz), 0);
 }
 
@@ -495,6 +127,7 @@ static void judge_end(void)
 	truth_unreported = NULL;
 	truth_ever = NULL;
 	truth_vm = NULL;
+	W.dma_record = NULL;
 }
 
 /* Traffic both ways for @steps steps with a report every @every steps. */
