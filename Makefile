@@ -7,6 +7,7 @@
 #   make check      every test (unit under ASAN+UBSAN, Kbuild portability),
 #                   ending with the line "N passed, M failed"
 #   make demo       the main job (the lab; see README)
+#   make check-long 200 seeded lab migrations, every page and frame checked
 #   make driver     i40e_vfio_pci.ko against KDIR (default: newest headers)
 #   make fuzz       libFuzzer on the stream parser for FUZZ_SECONDS
 #   make bench      benchmarks under bench/
@@ -73,7 +74,7 @@ VIRTCHNL_SRC := $(firstword $(wildcard $(KDIR)/include/linux/avf/virtchnl.h \
 all: $(LIB) $(LAB_BIN) $(SEED_BINS) $(BENCH_BINS)
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---- virtchnl.h ------------------------------------------------------------
 # The one kernel header userspace needs, copied alone: KDIR's whole include/
@@ -132,6 +133,12 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HDRS)
 check: all $(TEST_BINS) $(FUZZ_BINS)
 	@scripts/run-tests.sh --kdirs "$(KDIRS)" $(TEST_BINS) $(SCRIPT_TESTS) -- $(FUZZ_BINS)
 
+# The long lab run: 200 seeded live migrations, each with missed_device_pages
+# and ram_mismatch_pages 0 (tests/scripts/long_lab_seeds.sh; LAB_SEEDS=N).
+.PHONY: check-long
+check-long: $(BUILD)/vfmig-lab
+	@bash tests/scripts/long_lab_seeds.sh
+
 # ---- kernel ---------------------------------------------------------------
 driver:
 	@scripts/kbuild.sh "$(KDIR)" product
@@ -146,7 +153,7 @@ checkpatch:
 bench: $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
 
-demo:
+demo: all
 	@if [ -x $(BUILD)/vfmig-lab ]; then $(BUILD)/vfmig-lab demo; \
 	else echo "make demo: the lab is not built yet (see README: status)"; fi
 
