@@ -59,7 +59,7 @@ static int model_vf_limits(void *hw, u16 vf, struct vfmig_pf_vf_limits *lim)
 	lim->subsys_vendor_id = 0x8086;
 	lim->subsys_device_id = 0x0000;
 	lim->num_queue_pairs = v->host.num_qps;
-	lim->max_ring_desc = VFMIG_HW_RING_MAX;
+	lim->max_ring_desc = v->pf->cfg.max_ring_desc;
 	lim->max_mac_filters = trusted ? VFMIG_MAX_MAC_FILTERS :
 					 VFMIG_MDL_UNTRUSTED_MAC_FILTERS;
 	lim->max_vlan_filters = trusted ? VFMIG_MAX_VLAN_FILTERS :

@@ -25,6 +25,7 @@ void vfmig_model_cfg_default(struct vfmig_model_cfg *cfg)
 	cfg->vf_rebuild_ns = 100000;
 	cfg->vf_trusted = false;
 	cfg->vf_macs = true;
+	cfg->max_ring_desc = VFMIG_HW_RING_MAX;
 }
 
 static int cfg_check(const struct vfmig_model_cfg *cfg)
@@ -51,6 +52,13 @@ static int cfg_check(const struct vfmig_model_cfg *cfg)
 	}
 	if (cfg->port_mac[0] & 1) {
 		vfmig_err("model: port MAC is multicast");
+		return -EINVAL;
+	}
+	if (cfg->max_ring_desc < 64 || cfg->max_ring_desc > VFMIG_HW_RING_MAX ||
+	    cfg->max_ring_desc % VFMIG_VF_RING_MULTIPLE) {
+		vfmig_err("model: max_ring_desc %u not a multiple of %u in 64..%u",
+			  cfg->max_ring_desc, VFMIG_VF_RING_MULTIPLE,
+			  VFMIG_HW_RING_MAX);
 		return -EINVAL;
 	}
 	return 0;

@@ -312,15 +312,15 @@ static void op_get_vf_resources(struct vfmig_mdl_vf *vf, const u8 *msg)
 	vfmig_mdl_host_notify_link(vf);
 }
 
-static bool txq_info_ok(const struct virtchnl_txq_info *t)
+static bool txq_info_ok(const struct virtchnl_txq_info *t, u16 max_ring)
 {
 	return t->ring_len % VFMIG_PF_TX_RING_MULTIPLE == 0 &&
-	       t->ring_len <= VFMIG_HW_RING_MAX;
+	       t->ring_len <= max_ring;
 }
 
-static bool rxq_info_ok(const struct virtchnl_rxq_info *r)
+static bool rxq_info_ok(const struct virtchnl_rxq_info *r, u16 max_ring)
 {
-	if (r->ring_len % VFMIG_PF_RX_RING_MULTIPLE || r->ring_len > VFMIG_HW_RING_MAX)
+	if (r->ring_len % VFMIG_PF_RX_RING_MULTIPLE || r->ring_len > max_ring)
 		return false;
 	if (r->splithdr_enabled && r->hdr_size > VFMIG_RXQ_HBUFF_MAX)
 		return false;
@@ -383,6 +383,7 @@ static void op_config_vsi_queues(struct vfmig_mdl_vf *vf, const u8 *msg)
 	const struct virtchnl_vsi_queue_config_info *qci = (const void *)msg;
 	struct vfmig_mdl_host *h = &vf->host;
 	const struct virtchnl_queue_pair_info *qp;
+	u16 max_ring = vf->pf->cfg.max_ring_desc;
 	u16 i;
 
 	if (!active(vf) || !vsi_ok(vf, qci->vsi_id) ||
@@ -394,7 +395,8 @@ static void op_config_vsi_queues(struct vfmig_mdl_vf *vf, const u8 *msg)
 		    qp->txq.vsi_id != qci->vsi_id ||
 		    qp->rxq.vsi_id != qci->vsi_id ||
 		    qp->rxq.queue_id != qp->txq.queue_id ||
-		    !txq_info_ok(&qp->txq) || !rxq_info_ok(&qp->rxq))
+		    !txq_info_ok(&qp->txq, max_ring) ||
+		    !rxq_info_ok(&qp->rxq, max_ring))
 			goto err_param;
 	}
 	for (i = 0; i < qci->num_queue_pairs; i++) {

@@ -101,6 +101,8 @@ static struct {
 	/* optional: every DMA write the model made, after it succeeded */
 	void (*dma_record)(struct vm *vm, u64 iova, u32 len,
 			   enum vfmig_model_engine e);
+	/* optional: the next host_new()'s cfg.max_ring_desc (0: the default) */
+	u16 next_max_ring_desc;
 } W;
 
 /* ---- the model VF's side: guest memory, interrupts ---------------------- */
@@ -231,6 +233,9 @@ static inline struct host *host_new(u16 queues, u16 msix, u16 device_id)
 	h->cfg.msix_per_vf = msix;
 	h->cfg.vf_device_id = device_id;
 	h->cfg.port_mac[5] = (u8)(0x10 + W.nhost);
+	if (W.next_max_ring_desc)
+		h->cfg.max_ring_desc = W.next_max_ring_desc;
+	W.next_max_ring_desc = 0;
 	h->pf = vfmig_model_pf_new(&h->cfg);
 	if (IS_ERR_OR_NULL(h->pf))
 		return NULL;

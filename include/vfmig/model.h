@@ -79,10 +79,13 @@ struct vfmig_model_vf_ops {
  *	port_mac with the locally administered bit set and vf + 1 added to the
  *	last byte. Off: VFs get 00:00:00:00:00:00 and pick their own, as
  *	iavf does with a random one.
+ * @max_ring_desc: longest ring a VF may configure (CONFIG_VSI_QUEUES
+ *	ring_len, and the limit the vf_limits hw op reports): 64..8160, a
+ *	multiple of 32 (default VFMIG_HW_RING_MAX = 8160; an X722 allows 4096)
  *
  * Defaults: 4 VFs, 4 queue pairs, 5 vectors, 0x154c, port 00:1b:21:0a:71:00,
  * 10 us QENA, 20 us mailbox, 40000 Mb/s link up, FW API 1.10, 100 us + 100 us
- * VF reset, untrusted VFs, administratively set MACs.
+ * VF reset, untrusted VFs, administratively set MACs, 8160-descriptor rings.
  */
 struct vfmig_model_cfg {
 	u16 num_vfs;
@@ -99,6 +102,7 @@ struct vfmig_model_cfg {
 	u32 vf_rebuild_ns;
 	bool vf_trusted;
 	bool vf_macs;
+	u16 max_ring_desc;
 };
 
 void vfmig_model_cfg_default(struct vfmig_model_cfg *cfg);

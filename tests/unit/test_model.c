@@ -1049,6 +1049,45 @@ static void test_bad_requests_status(void)
 	t_free(e);
 }
 
+/*
+ * A PF configured for shorter rings (max_ring_desc 512, as an X722 allows
+ * 4096) rejects CONFIG_VSI_QUEUES with a longer ring like any other bad ring
+ * length, reports the limit to the agent, and accepts rings up to it.
+ */
+static void test_max_ring_desc(void)
+{
+	struct vfmig_pf_vf_limits lim;
+	struct vfmig_model_cfg cfg;
+	struct tenv *e;
+	struct vctx *c;
+
+	vfmig_model_cfg_default(&cfg);
+	CHECK_EQ(cfg.max_ring_desc, VFMIG_HW_RING_MAX);
+	cfg.max_ring_desc = 48;
+	CHECK_ERR(PTR_ERR(vfmig_model_pf_new(&cfg)), -EINVAL);
+	cfg.max_ring_desc = 520;
+	CHECK_ERR(PTR_ERR(vfmig_model_pf_new(&cfg)), -EINVAL);
+	cfg.max_ring_desc = VFMIG_HW_RING_MAX + 32;
+	CHECK_ERR(PTR_ERR(vfmig_model_pf_new(&cfg)), -EINVAL);
+	cfg.max_ring_desc = 512;
+	e = t_new(&cfg, 1);
+	REQUIRE(e);
+	CHECK_ERR(hw->vf_limits(e->pf, 0, &lim), 0);
+	CHECK_EQ(lim.max_ring_desc, 512);
+	c = &e->v[0];
+	aq_init(c, AQ_LEN - 1);
+	CHECK_EQ(vc_version(c), 0);
+	CHECK_EQ(vc_get_res(c, VIRTCHNL_VF_OFFLOAD_L2, NULL), 0);
+	{
+		struct bring b = { .nq = 1, .ring_len = 544, .bufsz = 2048 };
+
+		CHECK_EQ(vc_config_queues(c, &b), VIRTCHNL_STATUS_ERR_PARAM);
+		b.ring_len = 512;
+		CHECK_EQ(vc_config_queues(c, &b), 0);
+	}
+	t_free(e);
+}
+
 static void test_tx_single_frame_dd(void)
 {
 	struct tenv *e = t_new(NULL, 1);
@@ -2689,6 +2728,7 @@ int main(void)
 	RUN(test_arq_overflow_bounded);
 	RUN(test_bringup_programs_contexts);
 	RUN(test_bad_requests_status);
+	RUN(test_max_ring_desc);
 	RUN(test_tx_single_frame_dd);
 	RUN(test_tx_head_writeback);
 	RUN(test_tx_multi_buffer);

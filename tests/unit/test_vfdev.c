@@ -555,6 +555,76 @@ static void test_incompatible_destination(void)
 	w_reset();
 }
 
+/*
+ * A destination whose VFs allow only shorter rings (model cfg max_ring_desc
+ * 512) refuses, during pre-copy, the stream of a source whose guest runs
+ * 1024-descriptor rings; the source still runs and cancels cleanly.
+ */
+static void test_destination_ring_limit(void)
+{
+	char reason[VFMIG_AGENT_REASON_LEN] = "";
+	struct sbuf *s = sbuf_new();
+	u32 seen[200] = { 0 }, bad = 0, i;
+	struct vfmig_guest_cfg g;
+	struct host *a, *b;
+	struct vm *src, *dst;
+	u64 seed = 5;
+	bool eof;
+	long r;
+
+	REQUIRE(s);
+	w_reset();
+	a = host_new(4, 5, 0x154c);
+	REQUIRE(a);
+	gcfg_default(&g, 2);
+	g.ring_len = 1024;
+	g.rx_buf_size = 1024;	/* two 1024-descriptor pairs fit in T_RAM */
+	src = vm_new(a, 0, &g);
+	REQUIRE(src);
+	REQUIRE(vm_until_running(src, 20000));
+	W.next_max_ring_desc = 512;
+	b = host_new(4, 5, 0x154c);
+	REQUIRE(b);
+	CHECK_EQ(b->cfg.max_ring_desc, 512);
+	dst = vm_new(b, 0, NULL);
+	REQUIRE(dst);
+	CHECK_ERR(vfmig_vfdev_set_state(src->vdev, VFMIG_MIG_PRE_COPY), 0);
+	CHECK(save_drain(src->vdev, s, &eof) > 0);
+	CHECK_ERR(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RESUMING), 0);
+	r = resume_feed(dst->vdev, s->b, s->len, &seed);
+	CHECK_ERR(r, -ERANGE);
+	vfmig_vfdev_reason(dst->vdev, reason, sizeof(reason));
+	CHECK(strstr(reason, "-descriptor rings, this VF allows 512") != NULL);
+	if (!strstr(reason, "this VF allows 512"))
+		printf("#   reason \"%s\"\n", reason);
+	CHECK(!vfmig_vfdev_precopy_config_applied(dst->vdev));
+	/* latched: later writes fail the same way */
+	CHECK_ERR(vfmig_vfdev_resume_write(dst->vdev, s->b, 1), -ERANGE);
+	/* nothing of the source's configuration reached the destination */
+	CHECK_EQ(vfmig_vfdev_get_state(dst->vdev), VFMIG_MIG_RESUMING);
+	CHECK(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_STOP) < 0);
+	CHECK_EQ(vfmig_vfdev_get_state(dst->vdev), VFMIG_MIG_ERROR);
+	vfmig_vfdev_reset(dst->vdev);
+	CHECK_EQ(vfmig_vfdev_get_state(dst->vdev), VFMIG_MIG_RUNNING);
+
+	/* the source was never disturbed and cancels cleanly */
+	CHECK_EQ(vfmig_vfdev_get_state(src->vdev), VFMIG_MIG_PRE_COPY);
+	CHECK_ERR(vfmig_vfdev_set_state(src->vdev, VFMIG_MIG_RUNNING), 0);
+	w_run(50);
+	port_collect(a, seen, 0, &bad);
+	bad = 0;
+	for (i = 0; i < 50; i++) {
+		CHECK_ERR(vm_xmit_seq(src, (u16)(i % 2), i), 0);
+		w_step();
+	}
+	w_run(200);
+	port_collect(a, seen, 200, &bad);
+	for (i = 0; i < 50; i++)
+		CHECK_EQ(seen[i], 1);
+	sbuf_free(s);
+	w_reset();
+}
+
 /* Re-encode @img as a stream (pre-copy config, then runtime). */
 static size_t reencode(const struct vfmig_dev_image *img, u8 *out)
 {
@@ -934,6 +1004,7 @@ int main(void)
 	RUN(test_every_arc_sequence);
 	RUN(test_cancel_everywhere);
 	RUN(test_incompatible_destination);
+	RUN(test_destination_ring_limit);
 	RUN(test_corrupt_stream);
 	RUN(test_precopy_info_and_size);
 	RUN(test_irq_held);
