@@ -1925,8 +1925,8 @@ static bool lists_equal(const struct vfmig_dev_config *a,
 	}
 }
 
-static bool config_rec_equal(const struct vfmig_dev_config *a,
-			     const struct vfmig_dev_config *b, u32 rec)
+bool vfmig_dev_config_rec_equal(const struct vfmig_dev_config *a,
+				const struct vfmig_dev_config *b, u32 rec)
 {
 	switch (rec) {
 	case VFMIG_CFG_VF_CONFIG:
@@ -1955,7 +1955,7 @@ static bool config_equal(const struct vfmig_dev_config *a,
 	if (a->present != b->present)
 		return false;
 	for (rec = 0; rec < VFMIG_CFG_NUM; rec++)
-		if ((a->present & BIT(rec)) && !config_rec_equal(a, b, rec))
+		if ((a->present & BIT(rec)) && !vfmig_dev_config_rec_equal(a, b, rec))
 			return false;
 	return true;
 }

@@ -229,62 +229,6 @@ static void vfdev_build_match(struct vfmig_match *m,
 	}
 }
 
-static bool cfg_rec_equal(const struct vfmig_dev_config *a,
-			  const struct vfmig_dev_config *b, u32 rec)
-{
-	u32 i;
-
-	switch (rec) {
-	case VFMIG_CFG_VF_CONFIG:
-		return !memcmp(a->vf.mac, b->vf.mac, VFMIG_ETH_ALEN) &&
-		       a->vf.port_vlan == b->vf.port_vlan &&
-		       a->vf.flags == b->vf.flags &&
-		       a->vf.link_speed == b->vf.link_speed &&
-		       a->vf.max_frame == b->vf.max_frame;
-	case VFMIG_CFG_VSI:
-		return a->vsi.vsi_id == b->vsi.vsi_id &&
-		       a->vsi.num_queue_pairs == b->vsi.num_queue_pairs;
-	case VFMIG_CFG_MAC_FILTERS:
-		if (a->num_mac_filters != b->num_mac_filters)
-			return false;
-		for (i = 0; i < a->num_mac_filters; i++)
-			if (memcmp(a->mac_filters[i].addr, b->mac_filters[i].addr,
-				   VFMIG_ETH_ALEN) ||
-			    a->mac_filters[i].type != b->mac_filters[i].type)
-				return false;
-		return true;
-	case VFMIG_CFG_VLAN_FILTERS:
-		return a->num_vlan_filters == b->num_vlan_filters &&
-		       !memcmp(a->vlan_filters, b->vlan_filters,
-			       sizeof(a->vlan_filters[0]) * a->num_vlan_filters);
-	case VFMIG_CFG_PROMISC:
-		return a->promisc == b->promisc;
-	case VFMIG_CFG_RSS_KEY:
-		return a->rss_key_len == b->rss_key_len &&
-		       !memcmp(a->rss_key, b->rss_key, a->rss_key_len);
-	case VFMIG_CFG_RSS_LUT:
-		return a->rss_lut_len == b->rss_lut_len &&
-		       !memcmp(a->rss_lut, b->rss_lut, a->rss_lut_len);
-	case VFMIG_CFG_RSS_HENA:
-		return a->rss_hena == b->rss_hena;
-	case VFMIG_CFG_IRQ_MAP:
-		if (a->num_irq_maps != b->num_irq_maps)
-			return false;
-		for (i = 0; i < a->num_irq_maps; i++) {
-			const struct vfmig_irq_map *x = &a->irq_maps[i];
-			const struct vfmig_irq_map *y = &b->irq_maps[i];
-
-			if (x->vector_id != y->vector_id || x->rxq_map != y->rxq_map ||
-			    x->txq_map != y->txq_map || x->rxitr_idx != y->rxitr_idx ||
-			    x->txitr_idx != y->txitr_idx)
-				return false;
-		}
-		return true;
-	default:
-		return true;
-	}
-}
-
 /*
  * CONFIG records of @now that differ from (or were absent in) @then: what
  * the stop-copy section sends again. A record that disappeared cannot be
@@ -299,7 +243,7 @@ static u32 vfdev_config_changed(const struct vfmig_dev_config *then,
 	for (rec = 0; rec < VFMIG_CFG_NUM; rec++) {
 		if (!(now->present & BIT(rec)))
 			continue;
-		if (!(then->present & BIT(rec)) || !cfg_rec_equal(then, now, rec))
+		if (!(then->present & BIT(rec)) || !vfmig_dev_config_rec_equal(then, now, rec))
 			changed |= BIT(rec);
 	}
 	return changed;

@@ -418,6 +418,14 @@ int vfmig_dev_image_add_mbx_msg(struct vfmig_dev_image *img, u32 v_opcode,
 void vfmig_dev_image_clear_mbx_msgs(struct vfmig_dev_image *img);
 
 /*
+ * Whether CONFIG record @rec (VFMIG_CFG_*) holds the same values in @a and
+ * @b (entries past a count are not compared). The writer uses it to find
+ * what changed since pre-copy; image comparison uses it per record.
+ */
+bool vfmig_dev_config_rec_equal(const struct vfmig_dev_config *a,
+				const struct vfmig_dev_config *b, u32 rec);
+
+/*
  * Whether two images hold the same state: every field of every present
  * record, the present masks, and the section masks. Bytes of absent records
  * and array entries past a count are not compared.
