@@ -20,14 +20,29 @@ PKGS=(
 	sparse linux-source-6.1
 	"linux-headers-$KVER_61"
 	"linux-headers-$KVER_612"
+	# boot tests (tests/kernel): busybox initramfs, unpacking Debian kernels
+	busybox-static cpio xz-utils zstd kmod
+	# the demo (issue 6): namespaces, traffic, capture, plot
+	iproute2 iperf3 tcpdump libpcap-dev gnuplot-nox
 )
+# From bookworm-backports: QEMU 10 (VFIO migration v2; bookworm has 7.2).
+BPO_PKGS=(qemu-system-x86)
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }
 
 missing=()
+missing_bpo=()
 for p in "${PKGS[@]}"; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
 	[ "$st" = installed ] || missing+=("$p")
+done
+
+for p in "${BPO_PKGS[@]}"; do
+	v=$(dpkg-query -W -f='${db:Status-Status} ${Version}' "$p" 2>/dev/null || true)
+	case $v in
+	"installed "*bpo12*) ;;
+	*) missing_bpo+=("$p") ;;
+	esac
 done
 
 backports_enabled() {
@@ -68,7 +83,7 @@ SRC
 	need_update=1
 fi
 
-[ ${#missing[@]} -eq 0 ] && [ $need_update -eq 0 ] && exit 0
+[ ${#missing[@]} -eq 0 ] && [ ${#missing_bpo[@]} -eq 0 ] && [ $need_update -eq 0 ] && exit 0
 
 export DEBIAN_FRONTEND=noninteractive
 log "apt-get update"
@@ -76,4 +91,8 @@ apt-get update -qq >/dev/null
 if [ ${#missing[@]} -gt 0 ]; then
 	log "installing: ${missing[*]}"
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ ${#missing_bpo[@]} -gt 0 ]; then
+	log "installing from bookworm-backports: ${missing_bpo[*]}"
+	apt-get install -y -qq --no-install-recommends -t bookworm-backports "${missing_bpo[@]}" >/dev/null
 fi
