@@ -1,38 +1,96 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * i40e_vfio_pci: vfio-pci variant driver for Intel X710 VFs with live
- * migration.
+ * migration (VFIO migration uAPI v2: STOP_COPY, RUNNING_P2P, PRE_COPY) and
+ * device DMA dirty logging done in software.
  *
- * Foundation stage: this module carries the portable migration core
- * (driver/core: state machine, device-state stream, software DMA dirty
- * tracker) built with the kernel osdep. The pci_driver and the vfio_device,
- * vfio_migration_ops and vfio_log_ops surfaces come in driver/{vfio_dev,mig,
- * dirty,cmd}.c; until then loading it binds nothing.
+ * This file is the pci_driver. The id_table uses
+ * PCI_DRIVER_OVERRIDE_DEVICE_VFIO, so the driver binds only through
+ * driver_override and modules.alias carries the "vfio_pci:" lines that
+ * libvirt uses to choose a variant driver automatically.
  */
 #include <linux/module.h>
-#include <vfmig/osdep.h>
-#include <vfmig/fsm.h>
+#include <linux/pci.h>
+#include <linux/vfio_pci_core.h>
+#include "i40e_vfio_pci.h"
 
-static int __init i40e_vfio_pci_init(void)
+static int i40e_vfio_pci_probe(struct pci_dev *pdev,
+			       const struct pci_device_id *id)
 {
-	enum vfmig_mig_state next;
+	struct i40e_vfio_pci_device *ivdev;
+	int ret;
 
-	/* A cheap sanity check that the core linked in is the one we expect. */
-	if (vfmig_fsm_next_state(VFMIG_MIGRATION_STOP_COPY | VFMIG_MIGRATION_P2P,
-				 VFMIG_MIG_RUNNING, VFMIG_MIG_STOP, &next) ||
-	    next != VFMIG_MIG_RUNNING_P2P)
-		return -EINVAL;
-	pr_info("i40e_vfio_pci: migration core loaded; no devices are bound yet\n");
+	ivdev = vfio_alloc_device(i40e_vfio_pci_device, core_device.vdev,
+				  &pdev->dev, &i40e_vfio_pci_ops);
+	if (IS_ERR(ivdev))
+		return PTR_ERR(ivdev);
+
+	dev_set_drvdata(&pdev->dev, &ivdev->core_device);
+	ret = vfio_pci_core_register_device(&ivdev->core_device);
+	if (ret)
+		goto err_put_device;
 	return 0;
+
+err_put_device:
+	vfio_put_device(&ivdev->core_device.vdev);
+	return ret;
 }
 
-static void __exit i40e_vfio_pci_exit(void)
+static void i40e_vfio_pci_remove(struct pci_dev *pdev)
 {
+	struct vfio_pci_core_device *core = dev_get_drvdata(&pdev->dev);
+
+	vfio_pci_core_unregister_device(core);
+	vfio_put_device(&core->vdev);
 }
 
-module_init(i40e_vfio_pci_init);
-module_exit(i40e_vfio_pci_exit);
+/*
+ * The VF was reset (FLR, VFIO_DEVICE_RESET): its rings and the PF agent's
+ * view of it are gone. Runs under memory_lock, so the core's reset is
+ * deferred to whoever holds state_mutex (i40e_vfio_state_mutex_unlock()).
+ */
+static void i40e_vfio_pci_reset_done(struct pci_dev *pdev)
+{
+	struct vfio_pci_core_device *core = dev_get_drvdata(&pdev->dev);
+	struct i40e_vfio_pci_device *ivdev =
+		container_of(core, struct i40e_vfio_pci_device, core_device);
+
+	if (!ivdev->mig)
+		return;
+
+	spin_lock(&ivdev->reset_lock);
+	ivdev->deferred_reset = true;
+	if (!mutex_trylock(&ivdev->state_mutex)) {
+		spin_unlock(&ivdev->reset_lock);
+		return;
+	}
+	spin_unlock(&ivdev->reset_lock);
+	i40e_vfio_state_mutex_unlock(ivdev);
+}
+
+static const struct pci_error_handlers i40e_vfio_pci_err_handlers = {
+	.reset_done	= i40e_vfio_pci_reset_done,
+	.error_detected	= vfio_pci_core_aer_err_detected,
+};
+
+static const struct pci_device_id i40e_vfio_pci_table[] = {
+	/* Ethernet Virtual Function 700 Series (X710/XL710/XXV710) */
+	{ PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_VENDOR_ID_INTEL, 0x154c) },
+	/* Ethernet Adaptive Virtual Function */
+	{ PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_VENDOR_ID_INTEL, 0x1889) },
+	{}
+};
+MODULE_DEVICE_TABLE(pci, i40e_vfio_pci_table);
+
+static struct pci_driver i40e_vfio_pci_driver = {
+	.name			= I40E_VFIO_DRV_NAME,
+	.id_table		= i40e_vfio_pci_table,
+	.probe			= i40e_vfio_pci_probe,
+	.remove			= i40e_vfio_pci_remove,
+	.err_handler		= &i40e_vfio_pci_err_handlers,
+	.driver_managed_dma	= true,
+};
+module_pci_driver(i40e_vfio_pci_driver);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("VFIO variant driver with live migration for Intel X710 VFs");
-MODULE_SOFTDEP("pre: libcrc32c");

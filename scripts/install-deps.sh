@@ -22,6 +22,8 @@ PKGS=(
 	"linux-headers-$KVER_612"
 	# boot tests (tests/kernel): busybox initramfs, unpacking Debian kernels
 	busybox-static cpio xz-utils zstd kmod
+	# packaging: dkms builds the module for every installed kernel
+	dkms
 	# the demo (issue 6): namespaces, traffic, capture, plot
 	iproute2 iperf3 tcpdump libpcap-dev gnuplot-nox
 )
