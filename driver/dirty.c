@@ -52,7 +52,7 @@ static int i40e_vfio_log_start(struct vfio_device *vdev,
 	ret = vfmig_vf_log_start(ivdev->mig, arr, n, page_size);
 	if (!ret)
 		ivdev->logging = true;
-	i40e_vfio_state_mutex_unlock(ivdev);
+	mutex_unlock(&ivdev->state_mutex);
 	kvfree(arr);
 	return ret;
 }
@@ -72,7 +72,7 @@ static int i40e_vfio_log_stop(struct vfio_device *vdev)
 
 	mutex_lock(&ivdev->state_mutex);
 	i40e_vfio_dirty_stop_locked(ivdev);
-	i40e_vfio_state_mutex_unlock(ivdev);
+	mutex_unlock(&ivdev->state_mutex);
 	return 0;
 }
 
@@ -95,7 +95,7 @@ static int i40e_vfio_log_read_and_clear(struct vfio_device *vdev,
 
 	mutex_lock(&ivdev->state_mutex);
 	ret = vfmig_vf_log_read_and_clear(ivdev->mig, iova, length, &out);
-	i40e_vfio_state_mutex_unlock(ivdev);
+	mutex_unlock(&ivdev->state_mutex);
 	return ret;
 }
 

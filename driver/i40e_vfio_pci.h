@@ -12,19 +12,20 @@
  * these files map the kernel's interfaces onto it.
  *
  * Locking, outermost first:
- *   state_mutex (here) -> migration file lock -> the core's state_mutex ->
- *   the core's mediate lock -> core_device.memory_lock (read)
- * reset_done() runs with memory_lock held for write, so it never waits for
- * state_mutex: it records a deferred reset under reset_lock and whoever
- * holds state_mutex performs it on unlock (i40e_vfio_state_mutex_unlock()).
- * No lock here is held across copy_to_user()/copy_from_user() except the
- * migration file's own.
+ *   core_device.memory_lock -> state_mutex (here) -> migration file lock ->
+ *   the core's state_mutex -> the core's mediate lock
+ * A trapped BAR0 access takes memory_lock (read) before it enters the core
+ * (the device must not be touched while vfio-pci-core resets it or memory
+ * decode is off), and reset_done() runs with memory_lock held for write and
+ * takes state_mutex; nothing under state_mutex ever waits for memory_lock.
+ * None of these locks is held across copy_to_user()/copy_from_user(): user
+ * copies happen before or after, under at most a file's io_lock, which no
+ * other path takes. So there is no deferred-reset dance.
  */
 #ifndef I40E_VFIO_PCI_H
 #define I40E_VFIO_PCI_H
 
 #include <linux/mutex.h>
-#include <linux/spinlock.h>
 #include <linux/vfio_pci_core.h>
 #include <vfmig/vfdev.h>
 #include "i40e_vfio_backend.h"
@@ -39,7 +40,10 @@
  * @filp: the anon inode file; the device holds a reference while it points
  *	here (ivdev->save_file / resume_file)
  * @ivdev: the device
- * @lock: serializes read/write/ioctl on the file with disabling it
+ * @io_lock: serializes reads and writes of the file (held across the user
+ *	copy; only file operations take it)
+ * @lock: serializes each step into the core with disabling the file; never
+ *	held across a user copy
  * @disabled: latched when the device leaves the file's states, is reset
  *	or closed; every later call returns -ENODEV
  * @save: a save (read) file, else resume (write)
@@ -49,6 +53,7 @@
 struct i40e_vfio_migf {
 	struct file *filp;
 	struct i40e_vfio_pci_device *ivdev;
+	struct mutex io_lock;
 	struct mutex lock;
 	bool disabled;
 	bool save;
@@ -66,8 +71,6 @@ struct i40e_vfio_migf {
  * @state_mutex: see the locking rules above
  * @save_file: the open save file, or NULL
  * @resume_file: the open resume file, or NULL
- * @reset_lock: protects @deferred_reset
- * @deferred_reset: a reset happened while state_mutex was held elsewhere
  * @logging: DMA logging is running (vfio_log_ops)
  */
 struct i40e_vfio_pci_device {
@@ -79,8 +82,6 @@ struct i40e_vfio_pci_device {
 	struct mutex state_mutex;
 	struct i40e_vfio_migf *save_file;
 	struct i40e_vfio_migf *resume_file;
-	spinlock_t reset_lock;
-	bool deferred_reset;
 	bool logging;
 };
 
@@ -98,7 +99,7 @@ static inline struct pci_dev *i40e_vfio_pdev(struct i40e_vfio_pci_device *ivdev)
 
 /* vfio_dev.c */
 extern const struct vfio_device_ops i40e_vfio_pci_ops;
-void i40e_vfio_state_mutex_unlock(struct i40e_vfio_pci_device *ivdev);
+void i40e_vfio_reset_locked(struct i40e_vfio_pci_device *ivdev);
 
 /* mig.c */
 extern const struct vfio_migration_ops i40e_vfio_mig_ops;

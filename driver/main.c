@@ -45,9 +45,10 @@ static void i40e_vfio_pci_remove(struct pci_dev *pdev)
 }
 
 /*
- * The VF was reset (FLR, VFIO_DEVICE_RESET): its rings and the PF agent's
- * view of it are gone. Runs under memory_lock, so the core's reset is
- * deferred to whoever holds state_mutex (i40e_vfio_state_mutex_unlock()).
+ * The VF was reset (FLR, VFIO_DEVICE_RESET, a bus reset): its rings and the
+ * PF agent's view of it are gone. Often called with memory_lock held for
+ * write, which comes before state_mutex in the lock order, so state_mutex
+ * may simply be taken (i40e_vfio_pci.h).
  */
 static void i40e_vfio_pci_reset_done(struct pci_dev *pdev)
 {
@@ -58,14 +59,9 @@ static void i40e_vfio_pci_reset_done(struct pci_dev *pdev)
 	if (!ivdev->mig)
 		return;
 
-	spin_lock(&ivdev->reset_lock);
-	ivdev->deferred_reset = true;
-	if (!mutex_trylock(&ivdev->state_mutex)) {
-		spin_unlock(&ivdev->reset_lock);
-		return;
-	}
-	spin_unlock(&ivdev->reset_lock);
-	i40e_vfio_state_mutex_unlock(ivdev);
+	mutex_lock(&ivdev->state_mutex);
+	i40e_vfio_reset_locked(ivdev);
+	mutex_unlock(&ivdev->state_mutex);
 }
 
 static const struct pci_error_handlers i40e_vfio_pci_err_handlers = {

@@ -43,15 +43,34 @@ static int i40e_vfio_migf_release(struct inode *inode, struct file *filp)
 	struct i40e_vfio_migf *migf = filp->private_data;
 
 	mutex_destroy(&migf->lock);
+	mutex_destroy(&migf->io_lock);
 	kvfree(migf->buf);
 	kfree(migf);
 	return 0;
 }
 
+/* Produced save bytes at the file position into migf->buf. */
+static long i40e_vfio_save_fill(struct i40e_vfio_migf *migf, size_t len,
+				bool *eof)
+{
+	long n;
+
+	mutex_lock(&migf->lock);
+	if (migf->disabled)
+		n = -ENODEV;
+	else
+		n = vfmig_vfdev_save_read(migf->ivdev->mig, migf->pos, migf->buf,
+					  min_t(size_t, len, I40E_VFIO_MIGF_BUF),
+					  eof);
+	mutex_unlock(&migf->lock);
+	return n;
+}
+
 /*
  * Save stream bytes from the current position. In PRE_COPY* "nothing more
  * for now" is -ENOMSG (the uAPI's end of an iteration); in STOP_COPY the
- * end of the stream is a 0 return.
+ * end of the stream is a 0 return. A file disabled by an arc, a reset or
+ * close returns -ENODEV.
  */
 static ssize_t i40e_vfio_save_read(struct file *filp, char __user *buf,
 				   size_t len, loff_t *pos)
@@ -62,18 +81,11 @@ static ssize_t i40e_vfio_save_read(struct file *filp, char __user *buf,
 	if (pos)
 		return -ESPIPE;
 
-	mutex_lock(&migf->lock);
-	if (migf->disabled) {
-		done = -ENODEV;
-		goto out_unlock;
-	}
+	mutex_lock(&migf->io_lock);
 	while (len) {
 		bool eof = false;
-		long n;
+		long n = i40e_vfio_save_fill(migf, len, &eof);
 
-		n = vfmig_vfdev_save_read(migf->ivdev->mig, migf->pos, migf->buf,
-					  min_t(size_t, len, I40E_VFIO_MIGF_BUF),
-					  &eof);
 		if (n < 0 || (n == 0 && !eof && !done)) {
 			if (!done)
 				done = n < 0 ? n : -ENOMSG;
@@ -90,8 +102,7 @@ static ssize_t i40e_vfio_save_read(struct file *filp, char __user *buf,
 		done += n;
 		len -= n;
 	}
-out_unlock:
-	mutex_unlock(&migf->lock);
+	mutex_unlock(&migf->io_lock);
 	return done;
 }
 
@@ -141,11 +152,7 @@ static ssize_t i40e_vfio_resume_write(struct file *filp,
 	if (pos)
 		return -ESPIPE;
 
-	mutex_lock(&migf->lock);
-	if (migf->disabled) {
-		done = -ENODEV;
-		goto out_unlock;
-	}
+	mutex_lock(&migf->io_lock);
 	while (len) {
 		size_t chunk = min_t(size_t, len, I40E_VFIO_MIGF_BUF);
 		long n;
@@ -154,8 +161,14 @@ static ssize_t i40e_vfio_resume_write(struct file *filp,
 			done = -EFAULT;
 			break;
 		}
+		mutex_lock(&migf->lock);
+		if (migf->disabled)
+			n = -ENODEV;
+		else
+			n = vfmig_vfdev_resume_write(migf->ivdev->mig, migf->buf,
+						     chunk);
+		mutex_unlock(&migf->lock);
 		/* The core latches a bad stream: report it, not a short write. */
-		n = vfmig_vfdev_resume_write(migf->ivdev->mig, migf->buf, chunk);
 		if (n < 0) {
 			done = n;
 			break;
@@ -164,8 +177,7 @@ static ssize_t i40e_vfio_resume_write(struct file *filp,
 		done += chunk;
 		len -= chunk;
 	}
-out_unlock:
-	mutex_unlock(&migf->lock);
+	mutex_unlock(&migf->io_lock);
 	return done;
 }
 
@@ -198,6 +210,7 @@ i40e_vfio_migf_create(struct i40e_vfio_pci_device *ivdev, bool save)
 		ret = -ENOMEM;
 		goto err_free_migf;
 	}
+	mutex_init(&migf->io_lock);
 	mutex_init(&migf->lock);
 	migf->ivdev = ivdev;
 	migf->save = save;
@@ -216,6 +229,7 @@ i40e_vfio_migf_create(struct i40e_vfio_pci_device *ivdev, bool save)
 
 err_free_buf:
 	mutex_destroy(&migf->lock);
+	mutex_destroy(&migf->io_lock);
 	kvfree(migf->buf);
 err_free_migf:
 	kfree(migf);
@@ -353,7 +367,7 @@ i40e_vfio_set_device_state(struct vfio_device *vdev,
 			break;
 		}
 	}
-	i40e_vfio_state_mutex_unlock(ivdev);
+	mutex_unlock(&ivdev->state_mutex);
 	return res;
 }
 
@@ -364,7 +378,7 @@ static int i40e_vfio_get_device_state(struct vfio_device *vdev,
 
 	mutex_lock(&ivdev->state_mutex);
 	*state = (enum vfio_device_mig_state)vfmig_vfdev_get_state(ivdev->mig);
-	i40e_vfio_state_mutex_unlock(ivdev);
+	mutex_unlock(&ivdev->state_mutex);
 	return 0;
 }
 
@@ -378,7 +392,7 @@ static int i40e_vfio_get_data_size(struct vfio_device *vdev,
 
 	mutex_lock(&ivdev->state_mutex);
 	ret = vfmig_vfdev_data_size(ivdev->mig, &len);
-	i40e_vfio_state_mutex_unlock(ivdev);
+	mutex_unlock(&ivdev->state_mutex);
 	if (!ret)
 		*stop_copy_length = len;
 	return ret;

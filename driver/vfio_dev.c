@@ -21,29 +21,15 @@
 /* Sparse mmap areas of BAR0: the complement of the trapped pages. */
 #define I40E_VFIO_MAX_MMAP_AREAS	(VFMIG_VF_NR_TRAPPED_PAGES + 2)
 
-static void i40e_vfio_reset_locked(struct i40e_vfio_pci_device *ivdev)
+/*
+ * The VF was reset, or a user comes or goes: every migration file ends and
+ * the core forgets the VF's migration state (RUNNING, nothing held).
+ */
+void i40e_vfio_reset_locked(struct i40e_vfio_pci_device *ivdev)
 {
 	lockdep_assert_held(&ivdev->state_mutex);
 	i40e_vfio_mig_files_disable_locked(ivdev);
 	vfmig_vfdev_reset(ivdev->mig);
-}
-
-/*
- * Release state_mutex, first performing a reset that reset_done() could not
- * do itself because the mutex was held (it runs under memory_lock).
- */
-void i40e_vfio_state_mutex_unlock(struct i40e_vfio_pci_device *ivdev)
-{
-again:
-	spin_lock(&ivdev->reset_lock);
-	if (ivdev->deferred_reset) {
-		ivdev->deferred_reset = false;
-		spin_unlock(&ivdev->reset_lock);
-		i40e_vfio_reset_locked(ivdev);
-		goto again;
-	}
-	mutex_unlock(&ivdev->state_mutex);
-	spin_unlock(&ivdev->reset_lock);
 }
 
 static int i40e_vfio_init_dev(struct vfio_device *vdev)
@@ -56,7 +42,6 @@ static int i40e_vfio_init_dev(struct vfio_device *vdev)
 		return ret;
 
 	mutex_init(&ivdev->state_mutex);
-	spin_lock_init(&ivdev->reset_lock);
 	ret = i40e_vfio_mig_init(ivdev);
 	if (ret)
 		goto err_release_core;
@@ -100,7 +85,7 @@ static int i40e_vfio_open_device(struct vfio_device *vdev)
 		/* A new user starts from a RUNNING device with nothing held. */
 		mutex_lock(&ivdev->state_mutex);
 		i40e_vfio_reset_locked(ivdev);
-		i40e_vfio_state_mutex_unlock(ivdev);
+		mutex_unlock(&ivdev->state_mutex);
 		i40e_vfio_backend_open(ivdev);
 	}
 	vfio_pci_core_finish_enable(core);
@@ -123,7 +108,7 @@ static void i40e_vfio_close_device(struct vfio_device *vdev)
 		mutex_lock(&ivdev->state_mutex);
 		i40e_vfio_dirty_stop_locked(ivdev);
 		i40e_vfio_reset_locked(ivdev);
-		i40e_vfio_state_mutex_unlock(ivdev);
+		mutex_unlock(&ivdev->state_mutex);
 		i40e_vfio_backend_close(ivdev);
 		i40e_vfio_bar0_unmap(ivdev);
 	}
@@ -154,28 +139,43 @@ static bool i40e_vfio_bar0_mediated(struct i40e_vfio_pci_device *ivdev,
 	       i40e_vfio_bar0_range_trapped(off, len);
 }
 
-static int i40e_vfio_bar0_rw_one_locked(struct i40e_vfio_pci_device *ivdev,
-					u32 off, u32 *val, bool write)
+/*
+ * One 32-bit mediated register. Under memory_lock (read), like
+ * vfio-pci-core's own BAR accesses: the device is not touched while it is
+ * being reset or while memory decode is off.
+ */
+static int i40e_vfio_bar0_rw_one(struct i40e_vfio_pci_device *ivdev, u32 off,
+				 u32 *val, bool write)
 {
+	struct vfio_pci_core_device *core = &ivdev->core_device;
+	struct pci_dev *pdev = core->pdev;
 	u64 v = *val;
 	int ret;
+	u16 cmd;
 
-	if (vfmig_vf_bar0_trapped(off)) {
-		if (write)
-			return vfmig_vf_bar0_write(ivdev->mig, off, v, 4);
+	down_read(&core->memory_lock);
+	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
+	if (!pdev->no_command_memory && !(cmd & PCI_COMMAND_MEMORY))
+		ret = -EIO;
+	else if (vfmig_vf_bar0_trapped(off) && write)
+		ret = vfmig_vf_bar0_write(ivdev->mig, off, v, 4);
+	else if (vfmig_vf_bar0_trapped(off))
 		ret = vfmig_vf_bar0_read(ivdev->mig, off, &v, 4);
+	else if (write)
+		ret = i40e_vfio_hw_bar0_write(ivdev, off, *val);
+	else
+		ret = i40e_vfio_hw_bar0_read(ivdev, off, val);
+	up_read(&core->memory_lock);
+
+	if (vfmig_vf_bar0_trapped(off) && !write)
 		*val = v;
-		return ret;
-	}
-	if (write)
-		return i40e_vfio_hw_bar0_write(ivdev, off, *val);
-	return i40e_vfio_hw_bar0_read(ivdev, off, val);
+	return ret;
 }
 
 /*
  * A read or write of mediated BAR0 registers through the device fd: 32-bit
  * registers, so 4-byte aligned units only (QEMU forwards the guest's
- * 32-bit accesses one by one).
+ * 32-bit accesses one by one). User copies happen outside every lock.
  */
 static ssize_t i40e_vfio_bar0_rw(struct i40e_vfio_pci_device *ivdev,
 				 char __user *buf, size_t count, u64 off,
@@ -188,16 +188,14 @@ static ssize_t i40e_vfio_bar0_rw(struct i40e_vfio_pci_device *ivdev,
 		return -EINVAL;
 	count = min_t(u64, count, VFMIG_VF_BAR0_SIZE - off);
 
-	mutex_lock(&ivdev->state_mutex);
 	while (done < count) {
-		u32 val;
+		u32 val = 0;
 
 		if (write && get_user(val, (u32 __user *)(buf + done))) {
 			ret = -EFAULT;
 			break;
 		}
-		ret = i40e_vfio_bar0_rw_one_locked(ivdev, off + done, &val,
-						   write);
+		ret = i40e_vfio_bar0_rw_one(ivdev, off + done, &val, write);
 		if (ret)
 			break;
 		if (!write && put_user(val, (u32 __user *)(buf + done))) {
@@ -206,7 +204,6 @@ static ssize_t i40e_vfio_bar0_rw(struct i40e_vfio_pci_device *ivdev,
 		}
 		done += 4;
 	}
-	i40e_vfio_state_mutex_unlock(ivdev);
 
 	if (!done)
 		return ret;
