@@ -8,7 +8,10 @@
 #                   ending with the line "N passed, M failed"
 #   make demo       the main job (the lab; see README)
 #   make check-long 200 seeded lab migrations, every page and frame checked
-#   make driver     i40e_vfio_pci.ko against KDIR (default: newest headers)
+#   make driver     i40e_vfio_pci.ko against KDIR (default: newest headers);
+#                   MODEL=1 adds the test-only vfmig_portable.ko (model,
+#                   agent, core and the in-kernel self-tests)
+#   make check-kernel  boot Debian's 6.1 and 6.12 in QEMU, load the modules
 #   make fuzz       libFuzzer on the stream parser for FUZZ_SECONDS
 #   make bench      benchmarks under bench/
 #   make checkpatch checkpatch.pl --strict over all kernel-side code
@@ -115,6 +118,14 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(LIB_SAN) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_SAN) -Itests $< $(LIB_SAN) -lpthread -o $@
 
+# The portable self-tests (tests/selftest/, also linked into
+# vfmig_portable.ko) are linked into their userspace runner.
+SELFTEST_SRCS := $(wildcard tests/selftest/*.c)
+$(BUILD)/san/tests/test_selftest: tests/unit/test_selftest.c $(SELFTEST_SRCS) \
+		$(wildcard tests/selftest/*.h) $(LIB_SAN) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) -Itests $< $(SELFTEST_SRCS) $(LIB_SAN) -lpthread -o $@
+
 $(BUILD)/bench/%: bench/%.c $(LIB) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OPT) -Itests $< $(LIB) -lpthread -o $@
@@ -142,6 +153,13 @@ check-long: $(BUILD)/vfmig-lab
 # ---- kernel ---------------------------------------------------------------
 driver:
 	@scripts/kbuild.sh "$(KDIR)" product
+	@if [ "$(MODEL)" = 1 ]; then scripts/kbuild.sh "$(KDIR)" portable; fi
+
+# Boot Debian's kernels under QEMU (TCG) and load the modules in them
+# (tests/kernel/boot-test.sh; images cached in build/kernel-images/).
+.PHONY: check-kernel
+check-kernel:
+	@tests/kernel/boot-test.sh $(patsubst /usr/src/linux-headers-%,%,$(KDIRS))
 
 # ---- fuzzing and benchmarks -----------------------------------------------
 fuzz: $(FUZZ_BINS) $(SEED_BINS)

@@ -74,16 +74,20 @@ done
 if [ -z "$kdirs" ]; then
 	fail "kbuild: no kernel headers found under /usr/src (run scripts/install-deps.sh)"
 fi
+built=
 for kdir in $kdirs; do
 	kver=${kdir##*/linux-headers-}
+	ok=1
 	for kind in product portable; do
 		if "$top/scripts/kbuild.sh" "$kdir" "$kind" >"$logs/kbuild-$kver-$kind.log" 2>&1; then
 			pass "kbuild $kver: $kind module builds warning-free"
 		else
 			fail "kbuild $kver: $kind module (see build/test-logs/kbuild-$kver-$kind.log)"
 			tail -5 "$logs/kbuild-$kver-$kind.log"
+			ok=0
 		fi
 	done
+	[ $ok = 1 ] && built="$built $kver"
 done
 # The guard must bite: each canary breaks portability in one way, and the
 # build must fail for that reason (its "expect:" line), not for another.
@@ -104,6 +108,26 @@ if [ -n "$newest" ]; then
 		fi
 	done
 fi
+
+# ---- kernels booted in QEMU (tests/kernel) ---------------------------------
+# Each kernel's own image, our two modules, edu bound to the driver, the
+# in-kernel self-tests. Modules just built above are not rebuilt. Exit 77:
+# no QEMU, nothing booted (its "# skip:" line says so).
+for kdir in $kdirs; do
+	kver=${kdir##*/linux-headers-}
+	log=$logs/boot-$kver.log
+	nobuild=()
+	case " $built " in *" $kver "*) nobuild=(--no-build) ;; esac
+	timeout 900 "$top/tests/kernel/boot-test.sh" "${nobuild[@]}" "$kver" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$log"); f=$(grep -c '^FAIL ' "$log")
+	passed=$((passed + p)); failed=$((failed + f))
+	grep -E '^(ok|FAIL) |^#   |^# (info|skip):' "$log"
+	if [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ "$f" -eq 0 ]; then
+		fail "boot $kver: boot-test.sh exited with status $rc without reporting a failure (see ${log#"$top"/})"
+		tail -5 "$log"
+	fi
+done
 
 # ---- checkpatch ------------------------------------------------------------
 if "$top/scripts/checkpatch.sh" >"$logs/checkpatch.log" 2>&1; then

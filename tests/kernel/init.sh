@@ -1,0 +1,228 @@
+#!/bin/busybox sh
+# shellcheck shell=dash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# /init of the boot-test initramfs (built by mkinitramfs.sh, run by
+# boot-test.sh). Loads the vfio stack and our modules, binds QEMU's edu device
+# (1234:11e8) to i40e_vfio_pci through driver_override, and reports one line
+# per check:
+#
+#   check ID ok|FAIL DETAIL     a check the host turns into "ok"/"FAIL"
+#   info KEY VALUE              a number or fact for "# info:" lines
+#   detail TEXT                 explanation, printed under a failed check
+#   done                        the script ran to the end
+#
+# Reports go to the second serial port (a file on the host that the kernel
+# never writes to, so kernel messages cannot tear them) and, prefixed with
+# "@@vfmig ", to the console for whoever reads the console log. The host
+# decides pass/fail; it also knows which checks must appear, so a guest that
+# dies half-way fails every check it did not reach.
+#
+# "vfmig.fault=WHAT" on the kernel command line injects a failure to prove the
+# host side catches it (boot-test.sh --fault WHAT): warning (a fake "WARNING:"
+# kernel message), skip-deps (load no dependency), hang (never power off),
+# panic (crash the kernel).
+
+/bin/busybox mkdir -p /proc /sys /dev
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev
+/bin/busybox --install -s
+exec </dev/console >/dev/console 2>&1
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+
+res=/dev/ttyS1
+[ -c $res ] || res=/dev/null
+say() {
+	echo "$*" >$res
+	echo "@@vfmig $*"
+}
+check() {	# id ok|FAIL detail...
+	say "check $*"
+}
+detail() {
+	say "detail $*"
+}
+
+fault=
+read -r cmdline </proc/cmdline
+for w in $cmdline; do
+	case $w in vfmig.fault=*) fault=${w#vfmig.fault=} ;; esac
+done
+
+say "info uptime_at_init_s $(cut -d' ' -f1 /proc/uptime)"
+say "info guest_kernel $(uname -r)"
+say "info guest_cpu $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+
+if [ "$fault" = warning ]; then
+	echo "<4>WARNING: CPU: 0 PID: 1 at tests/kernel/init.sh: injected by vfmig.fault=warning" >/dev/kmsg
+fi
+
+# Kernel messages matching a pattern, for failure details.
+kmsg_tail() {	# pattern
+	dmesg | grep -E "$1" | tail -n 8 | while IFS= read -r l; do detail "dmesg: $l"; done
+}
+
+# ---- dependencies ----------------------------------------------------------
+loaded=
+failed=
+if [ "$fault" != skip-deps ]; then
+	while read -r kind name; do
+		[ -n "$name" ] || continue
+		if [ -d /sys/module/"$name" ]; then
+			loaded="$loaded $name"
+		elif out=$(insmod "/lib/modules/deps/$name.ko" 2>&1); then
+			loaded="$loaded $name"
+		elif [ "$kind" = req ]; then
+			failed="$failed $name"
+			detail "insmod $name: $out"
+		else
+			say "info optional_module_not_loaded $name: $out"
+		fi
+	done </etc/vfmig/deps
+fi
+missing=
+for m in vfio vfio_iommu_type1 vfio_pci_core; do
+	[ -d /sys/module/$m ] || missing="$missing $m"
+done
+if [ -z "$failed" ] && [ -z "$missing" ]; then
+	check deps ok "loaded:$loaded"
+else
+	check deps FAIL "${failed:+insmod failed:$failed; }${missing:+not loaded:$missing}"
+fi
+
+# ---- i40e_vfio_pci ---------------------------------------------------------
+drv=i40e_vfio_pci
+if out=$(insmod /lib/modules/vfmig/$drv.ko 2>&1) && [ -d /sys/module/$drv ]; then
+	check insmod_product ok "$(dmesg | grep -E "$drv" | tail -n 1)"
+else
+	check insmod_product FAIL "$out"
+	kmsg_tail "$drv|Unknown symbol|disagrees|version magic"
+fi
+
+if [ -d /sys/bus/pci/drivers/$drv ]; then
+	check driver_registered ok "/sys/bus/pci/drivers/$drv"
+else
+	check driver_registered FAIL "no /sys/bus/pci/drivers/$drv: the module registered no pci_driver of that name"
+fi
+
+bdf=
+for d in /sys/bus/pci/devices/*; do
+	if [ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x11e8 ]; then
+		bdf=${d##*/}
+		break
+	fi
+done
+group=
+bound=
+if [ -z "$bdf" ]; then
+	check bind FAIL "no edu device (1234:11e8) in the guest"
+elif [ ! -L "/sys/bus/pci/devices/$bdf/iommu_group" ]; then
+	check bind FAIL "$bdf has no IOMMU group: is the vIOMMU enabled (intel_iommu=on)?"
+else
+	group=$(readlink "/sys/bus/pci/devices/$bdf/iommu_group")
+	group=${group##*/}
+	say "info edu $bdf iommu_group $group"
+	dev=/sys/bus/pci/devices/$bdf
+	cur=$(readlink "$dev/driver" 2>/dev/null)
+	if [ -n "$cur" ]; then
+		echo "$bdf" >"$dev/driver/unbind"
+	fi
+	echo $drv >"$dev/driver_override"
+	out=$({ echo "$bdf" >/sys/bus/pci/drivers_probe; } 2>&1)
+	cur=$(readlink "$dev/driver" 2>/dev/null)
+	cur=${cur##*/}
+	if [ "$cur" = $drv ]; then
+		bound=1
+		check bind ok "$bdf bound to $drv via driver_override"
+	else
+		check bind FAIL "$bdf not bound to $drv (driver: ${cur:-none}; drivers_probe: ${out:-no error})"
+		kmsg_tail "$drv|$bdf"
+	fi
+fi
+
+if [ -z "$group" ]; then
+	check vfio_group FAIL "no device, no IOMMU group"
+elif [ -c "/dev/vfio/$group" ]; then
+	check vfio_group ok "/dev/vfio/$group is a character device"
+else
+	check vfio_group FAIL "/dev/vfio/$group missing (/dev/vfio: $(cd /dev/vfio 2>/dev/null && echo *))"
+fi
+
+if [ -n "$bound" ]; then
+	dev=/sys/bus/pci/devices/$bdf
+	out=$({ echo "$bdf" >/sys/bus/pci/drivers/$drv/unbind; } 2>&1)
+	echo >"$dev/driver_override"
+	cur=$(readlink "$dev/driver" 2>/dev/null)
+	ovr=$(cat "$dev/driver_override")
+	if [ -z "$cur" ] && [ "$ovr" = "(null)" ]; then
+		check unbind ok "$bdf has no driver and no driver_override"
+	else
+		check unbind FAIL "$bdf: driver ${cur:-none}, driver_override '$ovr' ${out:+(unbind: $out)}"
+	fi
+	if [ -e "/dev/vfio/$group" ]; then
+		check vfio_group_released FAIL "/dev/vfio/$group still exists after unbind"
+	else
+		check vfio_group_released ok "/dev/vfio/$group removed with the last device"
+	fi
+else
+	[ -n "$bdf" ] && echo >"/sys/bus/pci/devices/$bdf/driver_override"
+	check unbind FAIL "skipped: the device was never bound"
+	check vfio_group_released FAIL "skipped: the device was never bound"
+fi
+
+# ---- vfmig_portable: in-kernel self-tests ----------------------------------
+if out=$(insmod /lib/modules/vfmig/vfmig_portable.ko 2>&1) && [ -d /sys/module/vfmig_portable ]; then
+	check insmod_portable ok "init returned 0"
+else
+	check insmod_portable FAIL "$out"
+	kmsg_tail "vfmig_portable|vfmig_selftest"
+fi
+line=$(dmesg | grep -oE 'vfmig_selftest: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
+if [ -z "$line" ]; then
+	check selftest FAIL "no 'vfmig_selftest: N passed, M failed' line in the kernel log"
+else
+	# shellcheck disable=SC2086 # split "vfmig_selftest: N passed, M failed"
+	set -- $line
+	say "info selftest_passed $2"
+	say "info selftest_failed $4"
+	if [ "$4" = 0 ] && [ "$2" -gt 0 ]; then
+		check selftest ok "$line"
+	else
+		check selftest FAIL "$line"
+		kmsg_tail "vfmig"
+	fi
+fi
+
+# ---- unload ----------------------------------------------------------------
+if [ -d /sys/module/vfmig_portable ]; then
+	out=$(rmmod vfmig_portable 2>&1)
+	if [ -d /sys/module/vfmig_portable ]; then
+		check rmmod_portable FAIL "$out"
+	else
+		check rmmod_portable ok "unloaded"
+	fi
+else
+	check rmmod_portable FAIL "skipped: vfmig_portable is not loaded"
+fi
+if [ -d /sys/module/$drv ]; then
+	out=$(rmmod $drv 2>&1)
+	if [ -d /sys/module/$drv ]; then
+		check rmmod_product FAIL "$out (refcnt $(cat /sys/module/$drv/refcnt 2>/dev/null))"
+	else
+		check rmmod_product ok "unloaded"
+	fi
+else
+	check rmmod_product FAIL "skipped: $drv is not loaded"
+fi
+
+# Taint flags catch a WARN whose console line got lost: W = 512, D = 128.
+say "info tainted $(cat /proc/sys/kernel/tainted)"
+
+case $fault in
+hang) sleep 100000 ;;
+panic) echo c >/proc/sysrq-trigger ;;
+esac
+say "done"
+sync
+poweroff -f
