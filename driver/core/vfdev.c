@@ -36,6 +36,9 @@ struct vfmig_vfdev *vfmig_vfdev_new(const struct vfmig_vfdev_cfg *cfg)
 	vdev->cfg = vfmig_zalloc(sizeof(*vdev->cfg));
 	if (!vdev->cfg)
 		goto err_free_vdev;
+	vdev->undo = vfmig_zalloc(sizeof(*vdev->undo));
+	if (!vdev->undo)
+		goto err_free_cfg;
 	vdev->dirty = vfmig_dirty_new(cfg->dirty_max_ranges ?: 256);
 	if (IS_ERR(vdev->dirty)) {
 		ret = PTR_ERR(vdev->dirty);
@@ -57,6 +60,7 @@ struct vfmig_vfdev *vfmig_vfdev_new(const struct vfmig_vfdev_cfg *cfg)
 err_free_dirty:
 	vfmig_dirty_free(vdev->dirty);
 err_free_cfg:
+	vfmig_free(vdev->undo);
 	vfmig_free(vdev->cfg);
 err_free_vdev:
 	vfmig_free(vdev);
@@ -78,6 +82,7 @@ void vfmig_vfdev_free(struct vfmig_vfdev *vdev)
 	vfmig_mutex_unlock(&vdev->state_mutex);
 	vfmig_mediate_destroy(&vdev->med);
 	vfmig_dirty_free(vdev->dirty);
+	vfmig_free(vdev->undo);
 	vfmig_free(vdev->cfg);
 	vfmig_mutex_destroy(&vdev->irq_lock);
 	vfmig_mutex_destroy(&vdev->state_mutex);
@@ -537,6 +542,16 @@ static int vfdev_resume_open_locked(struct vfmig_vfdev *vdev)
 				      sizeof(vdev->reason));
 	if (ret)
 		return ret;
+	/*
+	 * What a failed or abandoned resume puts back: the PF host's state for
+	 * the VF before any of the stream reached it (its administrative MAC,
+	 * VLAN and trust survive a VF reset, so they must not be the source's
+	 * after a migration that did not happen).
+	 */
+	ret = vfmig_agent_call_snapshot_config(&vdev->agent, vdev->vf, vdev->undo,
+					       vdev->reason, sizeof(vdev->reason));
+	if (ret)
+		return ret;
 	r->p = vfmig_stream_parser_new(vfdev_match_cb, vdev);
 	if (IS_ERR(r->p)) {
 		ret = PTR_ERR(r->p);
@@ -563,11 +578,22 @@ err_free_parser:
 	return ret;
 }
 
+/*
+ * Ends the resume stream. Unless the stream was restored (RESUMING -> STOP
+ * succeeded), whatever of it reached the PF host is undone: a destination
+ * that did not become the VM's device keeps its own configuration.
+ */
 static void vfdev_resume_close_locked(struct vfmig_vfdev *vdev)
 {
 	struct vfmig_vfdev_resume *r = &vdev->resume;
+	char reason[VFMIG_AGENT_REASON_LEN];
 
 	lockdep_assert_held(&vdev->state_mutex);
+	if (r->undo_needed &&
+	    vfmig_agent_call_pre_apply(&vdev->agent, vdev->vf, vdev->undo, reason,
+				       sizeof(reason)))
+		vfmig_warn("vfmig VF %u: could not restore its configuration after a failed resume: %s\n",
+			   vdev->vf, reason);
 	vfmig_stream_parser_free(r->p);
 	memset(r, 0, sizeof(*r));
 }
@@ -602,6 +628,7 @@ static int vfdev_resume_pre_apply_locked(struct vfmig_vfdev *vdev)
 	    !(img->config_precopy & ~r->applied))
 		return 0;
 	vfdev_cfg_from_image(vdev->cfg, img, img->config_precopy);
+	r->undo_needed = true;
 	ret = vfmig_agent_call_pre_apply(&vdev->agent, vdev->vf, vdev->cfg, vdev->reason,
 					 sizeof(vdev->reason));
 	if (ret)
@@ -704,11 +731,13 @@ static int vfdev_resume_finish_locked(struct vfmig_vfdev *vdev)
 	mask = img->config_stopcopy | (img->config_precopy & ~r->applied);
 	vfdev_cfg_from_image(vdev->cfg, img,
 			     img->config_precopy | img->config_stopcopy);
+	r->undo_needed = true;
 	ret = vfmig_agent_call_restore(&vdev->agent, vdev->vf, mask, vdev->cfg,
 				       &img->runtime, vdev->reason, sizeof(vdev->reason));
 	if (ret)
 		goto err_state_error;
 	vfdev_irq_replay_locked(vdev, img);
+	r->undo_needed = false;
 	vfdev_resume_close_locked(vdev);
 	/* restored: queues programmed but off, mailbox held */
 	vdev->quiesced = true;

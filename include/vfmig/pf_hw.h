@@ -94,7 +94,10 @@ struct vfmig_pf_hw_ops {
 	/* VF reset as VPGEN_VFRTRIG.VFSWR does it; completes before return. */
 	int (*vf_reset)(void *hw, u16 vf);
 
-	/* The PF host's per-VF software state (what i40e keeps in i40e_vf). */
+	/*
+	 * The PF host's per-VF software state (what i40e keeps in i40e_vf),
+	 * every record: st->config.present is VFMIG_CFG_ALL.
+	 */
 	int (*vf_state_get)(void *hw, u16 vf, struct vfmig_pf_vf_state *st);
 	/*
 	 * Make the PF host's state for @vf equal @st (filters, RSS, IRQ map,

@@ -82,12 +82,17 @@ struct vfmig_vfdev_save {
 	struct vfmig_match match;
 };
 
-/* The resume stream of a destination (private to vfdev.c). */
+/*
+ * The resume stream of a destination (private to vfdev.c). @undo_needed:
+ * something of the stream reached the PF host (pre-apply or restore), so
+ * closing the stream without success must put vdev->undo back.
+ */
 struct vfmig_vfdev_resume {
 	struct vfmig_stream_parser *p;
 	struct vfmig_pf_vf_limits lim;
 	u32 applied;
 	bool match_ok;
+	bool undo_needed;
 	int err;
 };
 
@@ -105,6 +110,7 @@ struct vfmig_vfdev {
 	struct vfmig_vfdev_save save;
 	struct vfmig_vfdev_resume resume;
 	struct vfmig_agent_config *cfg;
+	struct vfmig_agent_config *undo;
 	char reason[VFMIG_VFDEV_REASON_LEN];
 
 	struct vfmig_mutex irq_lock;

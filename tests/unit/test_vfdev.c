@@ -680,7 +680,7 @@ static void test_corrupt_stream(void)
 
 	for (c = 0; c < 6; c++) {
 		struct host *h = NULL;
-		struct vf_view *before, *after;
+		struct vf_view *before, *mid, *after;
 		struct vm *dst;
 		int ret, want;
 
@@ -723,23 +723,51 @@ static void test_corrupt_stream(void)
 		REQUIRE(h);
 		dst = vm_new(h, 1, NULL);
 		REQUIRE(dst);
+		before = view_take(h, 1);
+		REQUIRE(before);
 		CHECK_ERR(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RESUMING), 0);
 		/* pre-copy part first, like a migration; then the rest */
 		CHECK_EQ(resume_feed(dst->vdev, bad->b, good->initial, &seed),
 			 (long)good->initial);
-		before = view_take(h, 1);
-		REQUIRE(before);
+		/* the source's configuration reached the PF host (pre-apply)... */
+		mid = view_take(h, 1);
+		CHECK(mid && mid->st.active && !before->st.active);
 		resume_feed(dst->vdev, bad->b + good->initial, bad->len - good->initial,
 			    &seed);
 		ret = vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_STOP);
 		CHECK_ERR(ret, want);
 		CHECK_EQ(vfmig_vfdev_get_state(dst->vdev), VFMIG_MIG_ERROR);
+		/* ...and the failed resume took it back: nothing half-applied */
 		after = view_take(h, 1);
 		CHECK(after && view_equal(before, after));
+		free(mid);
 		/* no way out of ERROR but a reset */
 		CHECK_ERR(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RUNNING), -EINVAL);
 		vfmig_vfdev_reset(dst->vdev);
 		CHECK_EQ(vfmig_vfdev_get_state(dst->vdev), VFMIG_MIG_RUNNING);
+		free(before);
+		free(after);
+	}
+	/* a reset in the middle of a resume also takes the pre-apply back */
+	{
+		struct vf_view *before, *after;
+		struct host *h;
+		struct vm *dst;
+
+		w_reset();
+		h = host_new(4, 5, 0x154c);
+		REQUIRE(h);
+		dst = vm_new(h, 1, NULL);
+		REQUIRE(dst);
+		before = view_take(h, 1);
+		REQUIRE(before);
+		CHECK_ERR(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RESUMING), 0);
+		CHECK_EQ(resume_feed(dst->vdev, good->b, good->initial, &seed),
+			 (long)good->initial);
+		CHECK(vfmig_vfdev_precopy_config_applied(dst->vdev));
+		vfmig_vfdev_reset(dst->vdev);
+		after = view_take(h, 1);
+		CHECK(after && view_equal(before, after));
 		free(before);
 		free(after);
 	}
