@@ -34,7 +34,7 @@ mkdir -p "$stage"
 # Object files, .cmd files and outputs are excluded, so --delete keeps them
 # and rebuilds stay incremental; removed sources disappear from the stage.
 srcs=()
-for d in Kbuild include driver pf-agent model guest tests/kbuild; do
+for d in Kbuild include driver pf-agent model guest tests/kbuild tests/selftest; do
 	[ -e "$top/$d" ] && srcs+=("$d")
 done
 (cd "$top" && rsync -a --delete -R \
