@@ -600,11 +600,12 @@ static int st_bad_resume(struct vfmig_st *t, struct st_mig *x,
 
 	if (!ST_CHECK(t, dst))
 		return -ENOMEM;
+	ST_CHECK_EQ(t, st_view_take(h, vf, &x->vsrc), 0);
 	ST_CHECK_EQ(t, vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RESUMING), 0);
 	/* the pre-copy part first, like a migration; then the rest */
 	ST_CHECK_EQ(t, st_resume_feed(dst->vdev, x->s.b, x->s.initial, &x->seed),
 		    (long)x->s.initial);
-	ST_CHECK_EQ(t, st_view_take(h, vf, &x->vsrc), 0);
+	ST_CHECK(t, vfmig_vfdev_precopy_config_applied(dst->vdev));
 	if (flip < len)
 		x->s.b[flip] ^= 0x10;
 	st_resume_feed(dst->vdev, x->s.b + x->s.initial, len - x->s.initial, &x->seed);
@@ -612,7 +613,7 @@ static int st_bad_resume(struct vfmig_st *t, struct st_mig *x,
 		x->s.b[flip] ^= 0x10;
 	ret = vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_STOP);
 	if (ret) {
-		/* refused: ERROR, and the VF exactly as before the arc */
+		/* refused: ERROR, and the VF exactly as before RESUMING */
 		ST_CHECK_EQ(t, vfmig_vfdev_get_state(dst->vdev), VFMIG_MIG_ERROR);
 		ST_CHECK_EQ(t, st_view_take(h, vf, &x->vdst), 0);
 		ST_CHECK(t, st_view_equal(&x->vsrc, &x->vdst, false));
