@@ -1009,9 +1009,12 @@ int lab_run_load(const struct lab_opts *o)
 		if (!why[0])
 			snprintf(why, sizeof(why), "%s", strerror(-ret));
 		code = LAB_EXIT_USAGE;
-		/* a refused arc must not have touched the VF */
-		if (at_arc && !lab_vf_view_equal(va, vb, diff, sizeof(diff))) {
-			fprintf(stderr, "vfmig-lab: load: the failed RESUMING -> STOP changed the VF: %s\n",
+		/*
+		 * A refused arc leaves nothing of the stream behind: the VF is
+		 * as it was before RESUMING (the pre-apply is taken back).
+		 */
+		if (at_arc && !lab_vf_view_equal(v0, vb, diff, sizeof(diff))) {
+			fprintf(stderr, "vfmig-lab: load: after the failed RESUMING -> STOP the VF is not as before RESUMING: %s\n",
 				diff);
 			code = LAB_EXIT_CHECK;
 		}
