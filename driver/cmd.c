@@ -65,7 +65,7 @@ static int i40e_vfio_backend_find(struct i40e_vfio_pci_device *ivdev,
 	list_for_each_entry(b, &i40e_vfio_backends, node) {
 		if (!try_module_get(b->owner))
 			continue;
-		ret = b->claim(b, pdev, &ivdev->vf, agent);
+		ret = b->claim(b, pdev, &ivdev->vf, agent, &ivdev->backend_priv);
 		if (!ret) {
 			ivdev->backend = b;
 			break;
@@ -88,7 +88,7 @@ void i40e_vfio_backend_release(struct i40e_vfio_pci_device *ivdev)
 	if (!b)
 		return;
 	if (b->unclaim)
-		b->unclaim(b, i40e_vfio_pdev(ivdev), ivdev->vf);
+		b->unclaim(b, ivdev->backend_priv);
 	ivdev->backend = NULL;
 	module_put(b->owner);
 }
@@ -98,7 +98,7 @@ void i40e_vfio_backend_open(struct i40e_vfio_pci_device *ivdev)
 	struct i40e_vfio_backend *b = ivdev->backend;
 
 	if (b && b->open)
-		b->open(b, ivdev->vf, &ivdev->core_device.vdev);
+		b->open(b, ivdev->backend_priv, &ivdev->core_device.vdev);
 }
 
 void i40e_vfio_backend_close(struct i40e_vfio_pci_device *ivdev)
@@ -106,7 +106,7 @@ void i40e_vfio_backend_close(struct i40e_vfio_pci_device *ivdev)
 	struct i40e_vfio_backend *b = ivdev->backend;
 
 	if (b && b->close)
-		b->close(b, ivdev->vf);
+		b->close(b, ivdev->backend_priv);
 }
 
 /* ---- The core's device callbacks (struct vfmig_vfdev_ops) ---------------- */
@@ -146,7 +146,7 @@ int i40e_vfio_hw_bar0_read(struct i40e_vfio_pci_device *ivdev, u32 off,
 	struct i40e_vfio_backend *b = ivdev->backend;
 
 	if (b->bar0_read)
-		return b->bar0_read(b, ivdev->vf, off, val);
+		return b->bar0_read(b, ivdev->backend_priv, off, val);
 	return i40e_vfio_bar0_access(ivdev, off, val, false);
 }
 
@@ -156,7 +156,7 @@ int i40e_vfio_hw_bar0_write(struct i40e_vfio_pci_device *ivdev, u32 off,
 	struct i40e_vfio_backend *b = ivdev->backend;
 
 	if (b->bar0_write)
-		return b->bar0_write(b, ivdev->vf, off, val);
+		return b->bar0_write(b, ivdev->backend_priv, off, val);
 	return i40e_vfio_bar0_access(ivdev, off, &val, true);
 }
 

@@ -39,9 +39,10 @@ struct vfio_device;
  * @owner: THIS_MODULE of the registering module
  * @name: short name for log messages
  * @claim: does this backend serve @pdev? On yes fill @vf (the VF's number
- *	on its PF) and @agent (the transport to the PF agent; @agent->ctx is
- *	the backend's) and return 0; -ENODEV otherwise, or another negative
- *	errno to refuse migration for a VF it knows but cannot serve now.
+ *	on its PF), @agent (the transport to the PF agent; @agent->ctx is
+ *	the backend's) and @priv (passed back to every callback below for
+ *	this VF) and return 0; -ENODEV otherwise, or another negative errno
+ *	to refuse migration for a VF it knows but cannot serve now.
  * @unclaim: optional: the VF is going away; undo what @claim did
  * @open: optional: userspace opened the VF (@vdev is valid, its IOMMU
  *	context may now be used with vfio_dma_rw())
@@ -55,15 +56,14 @@ struct i40e_vfio_backend {
 	struct module *owner;
 	const char *name;
 	int (*claim)(struct i40e_vfio_backend *b, struct pci_dev *pdev,
-		     u16 *vf, struct vfmig_agent_transport *agent);
-	void (*unclaim)(struct i40e_vfio_backend *b, struct pci_dev *pdev,
-			u16 vf);
-	void (*open)(struct i40e_vfio_backend *b, u16 vf,
+		     u16 *vf, struct vfmig_agent_transport *agent, void **priv);
+	void (*unclaim)(struct i40e_vfio_backend *b, void *priv);
+	void (*open)(struct i40e_vfio_backend *b, void *priv,
 		     struct vfio_device *vdev);
-	void (*close)(struct i40e_vfio_backend *b, u16 vf);
-	int (*bar0_read)(struct i40e_vfio_backend *b, u16 vf, u32 off,
+	void (*close)(struct i40e_vfio_backend *b, void *priv);
+	int (*bar0_read)(struct i40e_vfio_backend *b, void *priv, u32 off,
 			 u32 *val);
-	int (*bar0_write)(struct i40e_vfio_backend *b, u16 vf, u32 off,
+	int (*bar0_write)(struct i40e_vfio_backend *b, void *priv, u32 off,
 			  u32 val);
 	bool no_bar0_mmap;
 	struct list_head node;

@@ -65,6 +65,7 @@ struct i40e_vfio_migf {
  * struct i40e_vfio_pci_device - one VF bound to the driver
  * @core_device: vfio-pci core state (must be first: vfio_alloc_device)
  * @backend: the PF side serving the VF, or NULL (no migration)
+ * @backend_priv: the backend's cookie for this VF
  * @vf: the VF's number on its PF
  * @mig: the portable migration object, or NULL (no migration)
  * @bar0: the VF's BAR0 (when the backend does not serve BAR0)
@@ -76,6 +77,7 @@ struct i40e_vfio_migf {
 struct i40e_vfio_pci_device {
 	struct vfio_pci_core_device core_device;
 	struct i40e_vfio_backend *backend;
+	void *backend_priv;
 	u16 vf;
 	struct vfmig_vfdev *mig;
 	void __iomem *bar0;

@@ -7,10 +7,13 @@
  * traffic, device-state migration between two model PFs) in kernel context.
  * Each test logs one line; the summary is exactly one line,
  * "vfmig_selftest: N passed, M failed", and any failure fails the load.
+ * When they pass, the model backend (model_backend.c) offers model VFs
+ * behind edu devices to i40e_vfio_pci.
  */
 #include <linux/module.h>
 #include <vfmig/osdep.h>
 #include "../selftest/selftest.h"
+#include "model_backend.h"
 
 static int __init vfmig_portable_init(void)
 {
@@ -26,11 +29,14 @@ static int __init vfmig_portable_init(void)
 
 	vfmig_selftest_run(&res);
 	pr_info("vfmig_selftest: %u passed, %u failed\n", res.passed, res.failed);
-	return res.failed ? -EINVAL : 0;
+	if (res.failed)
+		return -EINVAL;
+	return vfmig_model_backend_init();
 }
 
 static void __exit vfmig_portable_exit(void)
 {
+	vfmig_model_backend_exit();
 }
 
 module_init(vfmig_portable_init);

@@ -189,6 +189,7 @@ static bool st_view_equal(struct st_view *a, struct st_view *b, bool moved)
  * @reported: per page: some report named it
  * @cpu: per page: the guest CPU may write it (copied in every round)
  * @bits: one report, a bit per page
+ * @writes: DMA writes the model made into this VM
  * @copied: pages copied in rounds after the first
  * @dev_only_copied: of those, pages only the device writes
  */
