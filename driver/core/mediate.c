@@ -6,23 +6,30 @@
  * guest tells it by writing a tail register. Those registers live in three
  * BAR0 pages that are never mapped to userspace, so every such write passes
  * through vfmig_vf_bar0_write(). Before forwarding it, mediation reads the
- * descriptors the write hands to the device and puts a hold in the tracker
- * on every page the device may write because of them:
+ * descriptors the write hands to the device and tracks every page the
+ * device may write because of them:
  *
- *   RX tail   the buffers of the newly posted slots (old tail .. new tail);
- *             a slot's hold ends when the guest posts that slot again (it
- *             only does so after the device completed it), leaving a final
- *             mark; plus the RX ring itself (descriptor write-back)
- *   TX tail   the TX ring (DD write-back) and the head write-back word
- *   ARQ tail  the ARQ buffers of the newly posted slots, per slot as for
- *             RX, and the ARQ and ATQ rings (descriptor write-back)
+ *   RX tail   the buffers of the newly posted slots (old tail .. new tail)
+ *             are remembered per slot, pending; the RX ring itself (the
+ *             descriptor write-back) is held
+ *   TX tail   the TX ring (DD write-back) and the head write-back word: held
+ *   ARQ tail  the ARQ buffers of the newly posted slots: held per slot until
+ *             the slot is posted again; the ARQ and ATQ rings: held
  *
- * Holds last until the device stops (release_all) or the ring is
- * reprogrammed. Ring geometry comes from the agent (queue contexts, mailbox
- * registers), cached per queue and read again when a mailbox exchange may
- * have changed it (every ARQ tail write), when a tail write finds the cache
- * stale, at log start and when the device resumes. docs/migration.md has
- * the soundness argument.
+ * A pending RX slot's buffers are marked once, when the first of these
+ * happens: a report's scan of the ring finds the slot done (DD), the guest
+ * posts the slot again, or the device stops and the slot lies outside
+ * [RX head, tail). So a posted buffer the device has not filled is not
+ * reported in every round (a hold would be: rings x descriptors x 2 KiB
+ * re-sent per round and in the downtime), and one it filled is reported
+ * in the round after the write. Holds last until the device stops
+ * (release_all) or the ring is reprogrammed.
+ *
+ * Ring geometry comes from the agent (queue contexts, mailbox registers),
+ * cached per queue and read again when a mailbox exchange may have changed
+ * it (every ARQ tail write), when a tail write finds the cache stale, at
+ * log start and when the device resumes. docs/migration.md has the
+ * soundness argument.
  */
 #include <vfmig/osdep.h>
 #include <vfmig/mediate.h>
@@ -258,6 +265,55 @@ static int med_slots_alloc_locked(struct vfmig_vfdev *vdev, struct vfmig_med_slo
 
 /* ---- RX queues ----------------------------------------------------------------- */
 
+/*
+ * A pending slot's buffers may have been written: mark them (once). On
+ * failure the log is lost, so that the migration fails instead of missing a
+ * page.
+ */
+static void med_rx_slot_mark_locked(struct vfmig_vfdev *vdev,
+				    struct vfmig_med_rxq *r,
+				    struct vfmig_med_slot *s)
+{
+	int ret;
+
+	lockdep_assert_held(&vdev->med.lock);
+
+	if (!med_live(&vdev->med, s->epoch) || s->done)
+		return;
+	ret = vfmig_dirty_mark(vdev->dirty, s->pkt, r->held_dlen);
+	if (!ret && s->hdr && r->held_hlen)
+		ret = vfmig_dirty_mark(vdev->dirty, s->hdr, r->held_hlen);
+	if (ret)
+		med_lost_locked(vdev, ret);
+	s->done = true;
+}
+
+/*
+ * Slot @s now offers @pkt and @hdr. A tail write posts it again, which the
+ * guest does only after the device completed it: what it offered before is
+ * marked (unless already marked). A full scan (@full) only re-reads the
+ * ring: a slot that still offers the same buffers stays pending, one whose
+ * descriptor changed is marked as if posted again, and one the scan finds
+ * done (DD: write-back format, the buffer address is gone) was completed
+ * before this look and is recorded as done.
+ */
+static void med_rx_slot_post_locked(struct vfmig_vfdev *vdev,
+				    struct vfmig_med_rxq *r,
+				    struct vfmig_med_slot *s, u64 pkt, u64 hdr,
+				    bool full, bool done)
+{
+	lockdep_assert_held(&vdev->med.lock);
+
+	if (full && !done && med_live(&vdev->med, s->epoch) && !s->done &&
+	    s->pkt == pkt && s->hdr == hdr)
+		return;
+	med_rx_slot_mark_locked(vdev, r, s);
+	s->pkt = pkt;
+	s->hdr = hdr;
+	s->epoch = vdev->med.epoch;
+	s->done = done;
+}
+
 static void med_rxq_drop_locked(struct vfmig_vfdev *vdev, u16 q)
 {
 	struct vfmig_mediate *m = &vdev->med;
@@ -270,14 +326,8 @@ static void med_rxq_drop_locked(struct vfmig_vfdev *vdev, u16 q)
 		med_release_locked(vdev, r->held_base, r->held_len);
 	r->ring_epoch = 0;
 	for (i = 0; i < r->nslots; i++) {
-		struct vfmig_med_slot *s = &r->slots[i];
-
-		if (med_live(m, s->epoch)) {
-			med_release_locked(vdev, s->pkt, r->held_dlen);
-			if (s->hdr)
-				med_release_locked(vdev, s->hdr, r->held_hlen);
-		}
-		s->epoch = 0;
+		med_rx_slot_mark_locked(vdev, r, &r->slots[i]);
+		r->slots[i].epoch = 0;
 	}
 	r->scan_epoch = 0;
 	r->tail_valid = false;
@@ -298,8 +348,13 @@ static void med_rxq_hold_ring_locked(struct vfmig_vfdev *vdev, u16 q)
 	r->ring_epoch = m->epoch;
 }
 
-/* Read the descriptors of slots [@from, @from + @n) (mod ring) and post them. */
-static void med_rxq_scan_locked(struct vfmig_vfdev *vdev, u16 q, u16 from, u32 n)
+/*
+ * Read the descriptors of slots [@from, @from + @n) (mod ring) and post
+ * them. @full: the whole ring at a resync, where completed slots (DD) are
+ * recognised as such.
+ */
+static void med_rxq_scan_locked(struct vfmig_vfdev *vdev, u16 q, u16 from, u32 n,
+				bool full)
 {
 	struct vfmig_mediate *m = &vdev->med;
 	struct vfmig_med_rxq *r = &m->rxq[q];
@@ -323,12 +378,12 @@ static void med_rxq_scan_locked(struct vfmig_vfdev *vdev, u16 q, u16 from, u32 n
 			m->stats.desc_reads += chunk;
 			for (i = 0; i < chunk; i++) {
 				const u8 *d = m->scratch + i * dsize;
-				u64 hdr = split ? vfmig_get_le64(d + 8) & ~1ULL : 0;
+				u64 qw1 = vfmig_get_le64(d + 8);
+				u64 hdr = split ? qw1 & ~1ULL : 0;
 
-				med_slot_post_locked(vdev, &r->slots[from + i],
-						     vfmig_get_le64(d), r->held_dlen,
-						     hdr, r->held_hlen,
-						     r->held_dlen, r->held_hlen);
+				med_rx_slot_post_locked(vdev, r, &r->slots[from + i],
+							vfmig_get_le64(d), hdr, full,
+							full && (qw1 & VFMIG_RX_STATUS_DD));
 			}
 		}
 		from = (u16)((from + chunk) % len);
@@ -350,9 +405,93 @@ static void med_rxq_resync_locked(struct vfmig_vfdev *vdev, u16 q)
 	if (med_slots_alloc_locked(vdev, &r->slots, &r->nslots, r->geo.ring_len))
 		return;
 	med_rxq_hold_ring_locked(vdev, q);
-	med_rxq_scan_locked(vdev, q, 0, r->geo.ring_len);
+	med_rxq_scan_locked(vdev, q, 0, r->geo.ring_len, true);
 	r->scan_epoch = m->epoch;
 	m->stats.full_scans++;
+}
+
+/* Is the slot cache of RX queue @q complete for this log epoch? */
+static bool med_rxq_tracked(const struct vfmig_mediate *m,
+			    const struct vfmig_med_rxq *r)
+{
+	return (r->geo.flags & VFMIG_AGENT_GEO_CONFIGURED) && r->slots &&
+	       r->nslots == r->geo.ring_len && r->scan_epoch == m->epoch;
+}
+
+/*
+ * Mark the pending slots the device completed: their descriptor shows DD
+ * (the device writes a buffer, then its descriptor). A slot the guest
+ * already rewrote for its next posting shows no DD, and is marked when
+ * that posting reaches a tail write, or at the stop.
+ */
+static void med_rxq_harvest_locked(struct vfmig_vfdev *vdev, u16 q)
+{
+	struct vfmig_mediate *m = &vdev->med;
+	struct vfmig_med_rxq *r = &m->rxq[q];
+	u32 dsize = r->geo.desc_size;
+	u16 len = r->geo.ring_len, from = 0;
+	u32 chunk, i;
+
+	lockdep_assert_held(&vdev->med.lock);
+
+	if (!med_rxq_tracked(m, r) || !dsize)
+		return;
+	while (from < len) {
+		chunk = min_t(u32, len - from, MED_SCRATCH / dsize);
+		if (vdev->ops->dma_read(vdev->ctx, r->geo.ring_base + (u64)from * dsize,
+					m->scratch, chunk * dsize)) {
+			/* unknown: the slots stay pending, marked at the latest at the stop */
+			m->stats.dma_errors++;
+		} else {
+			m->stats.desc_reads += chunk;
+			for (i = 0; i < chunk; i++) {
+				struct vfmig_med_slot *s = &r->slots[from + i];
+				u64 qw1 = vfmig_get_le64(m->scratch + i * dsize + 8);
+
+				if (!med_live(m, s->epoch) || s->done ||
+				    !(qw1 & VFMIG_RX_STATUS_DD))
+					continue;
+				med_rx_slot_mark_locked(vdev, r, s);
+				m->stats.rx_completions++;
+			}
+		}
+		from += chunk;
+	}
+}
+
+/*
+ * The device stopped: it completed no slot in [head, tail) (it fills
+ * buffers at its head, in order, and never passes the tail), so those stay
+ * unmarked; every other pending slot may have been completed and is
+ * marked. Without a head read after the stop, or a tail known since the
+ * last full scan, every pending slot is marked. (A write cut short by the
+ * disable leaves data under a descriptor not done, which no guest reads
+ * and the destination device overwrites.)
+ */
+static void med_rxq_stop_locked(struct vfmig_vfdev *vdev, u16 q, bool head_ok)
+{
+	struct vfmig_mediate *m = &vdev->med;
+	struct vfmig_med_rxq *r = &m->rxq[q];
+	u16 len = r->geo.ring_len, i;
+	bool skip = head_ok && med_rxq_tracked(m, r) && r->tail_valid &&
+		    r->tail < len && r->geo.head < len;
+
+	lockdep_assert_held(&vdev->med.lock);
+
+	if (!r->slots)
+		return;
+	for (i = 0; i < r->nslots; i++) {
+		struct vfmig_med_slot *s = &r->slots[i];
+
+		/* (i - head) mod len < (tail - head) mod len: i in [head, tail) */
+		if (skip && (u16)((i + len - r->geo.head) % len) <
+			    (u16)((r->tail + len - r->geo.head) % len)) {
+			if (med_live(m, s->epoch) && !s->done)
+				m->stats.rx_unreached++;
+			continue;
+		}
+		med_rx_slot_mark_locked(vdev, r, s);
+	}
 }
 
 static bool rxq_geo_same(const struct vfmig_agent_geo_rxq *a,
@@ -613,7 +752,8 @@ static void med_rx_tail_locked(struct vfmig_vfdev *vdev, u16 q, u32 val)
 	if (r->scan_epoch != m->epoch || !r->tail_valid || r->tail >= len)
 		med_rxq_resync_locked(vdev, q);
 	else
-		med_rxq_scan_locked(vdev, q, r->tail, (u32)(tail + len - r->tail) % len);
+		med_rxq_scan_locked(vdev, q, r->tail, (u32)(tail + len - r->tail) % len,
+				    false);
 	r->tail = tail;
 	r->tail_valid = true;
 }
@@ -787,7 +927,15 @@ int vfmig_vf_log_stop(struct vfmig_vfdev *vdev)
 int vfmig_vf_log_read_and_clear(struct vfmig_vfdev *vdev, u64 iova,
 				u64 length, const struct vfmig_dirty_out *out)
 {
-	if (READ_ONCE(vdev->med.lost))
+	struct vfmig_mediate *m = &vdev->med;
+	u16 q;
+
+	vfmig_mutex_lock(&m->lock);
+	if (m->logging && m->running && !m->lost)
+		for (q = 0; q < VFMIG_MAX_QUEUE_PAIRS; q++)
+			med_rxq_harvest_locked(vdev, q);
+	vfmig_mutex_unlock(&m->lock);
+	if (READ_ONCE(m->lost))
 		return -EIO;
 	return vfmig_dirty_read_and_clear(vdev->dirty, iova, length, out);
 }
@@ -831,12 +979,22 @@ void vfmig_mediate_destroy(struct vfmig_mediate *med)
 void vfmig_mediate_device_stopped(struct vfmig_vfdev *vdev)
 {
 	struct vfmig_mediate *m = &vdev->med;
+	u16 q;
 
 	vfmig_mutex_lock(&m->lock);
 	if (m->logging && m->running) {
-		/* a last look: rings the cache missed are held, so marked below */
+		/*
+		 * A last look: rings the cache missed are held, so marked
+		 * below; the heads read now are where the device stopped.
+		 */
+		bool head_ok;
+
 		m->gen++;
-		med_refresh_locked(vdev);
+		head_ok = !med_refresh_locked(vdev);
+		for (q = 0; q < VFMIG_MAX_QUEUE_PAIRS; q++) {
+			med_rxq_harvest_locked(vdev, q);
+			med_rxq_stop_locked(vdev, q, head_ok);
+		}
 	}
 	if (m->logging) {
 		vfmig_dirty_release_all(vdev->dirty);
@@ -872,6 +1030,9 @@ void vfmig_mediate_reset(struct vfmig_vfdev *vdev)
 
 	vfmig_mutex_lock(&m->lock);
 	if (m->logging) {
+		/* what the device did before the reset is still to be sent */
+		for (q = 0; q < VFMIG_MAX_QUEUE_PAIRS; q++)
+			med_rxq_stop_locked(vdev, q, false);
 		vfmig_dirty_release_all(vdev->dirty);
 		med_epoch_bump(m);
 	}

@@ -55,11 +55,16 @@ int vfmig_bar0_mmap_areas(u64 host_page_size, struct vfmig_bar0_range *areas,
 
 /* ---- Mediation state (embedded in struct vfmig_vfdev) --------------------- */
 
-/* One posted RX buffer (data and header) or ARQ buffer (data only). */
+/*
+ * One posted RX buffer (data and header) or ARQ buffer (data only). ARQ
+ * slots hold their buffer; RX slots are pending until the device is seen
+ * to have completed them (@done), see mediate.c.
+ */
 struct vfmig_med_slot {
 	u64 pkt;
 	u64 hdr;		/* RX header buffer; ARQ: buffer length */
-	u32 epoch;		/* holds live when == med->epoch while logging */
+	u32 epoch;		/* valid when == med->epoch while logging */
+	bool done;		/* RX: completion seen and the buffers marked */
 };
 
 struct vfmig_med_txq {
@@ -120,6 +125,8 @@ struct vfmig_mediate_stats {
 	u64 holds;		/* hold calls that succeeded */
 	u64 releases;
 	u64 full_scans;		/* whole-ring rescans */
+	u64 rx_completions;	/* RX slots seen done by a report's ring scan */
+	u64 rx_unreached;	/* RX slots the stopped device never reached */
 };
 
 struct vfmig_mediate {
@@ -185,9 +192,11 @@ int vfmig_vf_log_start(struct vfmig_vfdev *vdev,
 /* log_stop: stops the tracker (every hold ends with it). */
 int vfmig_vf_log_stop(struct vfmig_vfdev *vdev);
 /*
- * log_read_and_clear: vfmig_dirty_read_and_clear() on the VF's tracker;
- * -EIO when mediation could not track (memory), so the migration fails
- * rather than miss a page.
+ * log_read_and_clear: first marks the buffers of the RX slots the running
+ * device completed since the last look (a scan of each RX ring for DD),
+ * then vfmig_dirty_read_and_clear() on the VF's tracker; -EIO when
+ * mediation could not track (memory), so the migration fails rather than
+ * miss a page.
  */
 int vfmig_vf_log_read_and_clear(struct vfmig_vfdev *vdev, u64 iova,
 				u64 length, const struct vfmig_dirty_out *out);
@@ -203,8 +212,10 @@ void vfmig_mediate_destroy(struct vfmig_mediate *med);
 
 /*
  * The device stopped DMA (quiesced and frozen): look at the queues one last
- * time, hold what changed, then end every hold (release_all leaves a final
- * mark on each) and drop trapped writes from now on. Takes the mediate lock.
+ * time, mark the buffers of every RX slot the device may have completed
+ * (all slots outside [RX head, tail)), end every hold (release_all leaves a
+ * final mark on each) and drop trapped writes from now on. Takes the
+ * mediate lock.
  */
 void vfmig_mediate_device_stopped(struct vfmig_vfdev *vdev);
 /* The device runs again: forward writes, and hold everything anew. */
