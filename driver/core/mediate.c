@@ -263,6 +263,31 @@ static int med_slots_alloc_locked(struct vfmig_vfdev *vdev, struct vfmig_med_slo
 	return 0;
 }
 
+/*
+ * Read up to @n descriptors of @dsize bytes from slot @from of a @len-slot
+ * ring at @base (as many as fit in the scratch buffer and before the wrap):
+ * the descriptors in m->scratch, their number in *@chunk; NULL when the
+ * read failed (the device could not fetch them either).
+ */
+static const u8 *med_descs_read_locked(struct vfmig_vfdev *vdev, u64 base,
+				       u32 dsize, u16 len, u16 from, u32 n,
+				       u32 *chunk)
+{
+	struct vfmig_mediate *m = &vdev->med;
+
+	lockdep_assert_held(&vdev->med.lock);
+
+	*chunk = min_t(u32, n, len - from);
+	*chunk = min_t(u32, *chunk, MED_SCRATCH / dsize);
+	if (vdev->ops->dma_read(vdev->ctx, base + (u64)from * dsize, m->scratch,
+				*chunk * dsize)) {
+		m->stats.dma_errors++;
+		return NULL;
+	}
+	m->stats.desc_reads += *chunk;
+	return m->scratch;
+}
+
 /* ---- RX queues ----------------------------------------------------------------- */
 
 /*
@@ -361,6 +386,7 @@ static void med_rxq_scan_locked(struct vfmig_vfdev *vdev, u16 q, u16 from, u32 n
 	u32 dsize = r->geo.desc_size;
 	u16 len = r->geo.ring_len;
 	bool split = r->geo.flags & VFMIG_AGENT_GEO_SPLIT;
+	const u8 *descs;
 	u32 chunk, i;
 
 	lockdep_assert_held(&vdev->med.lock);
@@ -368,23 +394,17 @@ static void med_rxq_scan_locked(struct vfmig_vfdev *vdev, u16 q, u16 from, u32 n
 	if (!r->slots || r->nslots != len || !dsize || from >= len)
 		return;
 	while (n) {
-		chunk = min_t(u32, n, len - from);
-		chunk = min_t(u32, chunk, MED_SCRATCH / dsize);
-		if (vdev->ops->dma_read(vdev->ctx, r->geo.ring_base + (u64)from * dsize,
-					m->scratch, chunk * dsize)) {
-			/* the device cannot fetch them either; old holds stay */
-			m->stats.dma_errors++;
-		} else {
-			m->stats.desc_reads += chunk;
-			for (i = 0; i < chunk; i++) {
-				const u8 *d = m->scratch + i * dsize;
-				u64 qw1 = vfmig_get_le64(d + 8);
-				u64 hdr = split ? qw1 & ~1ULL : 0;
+		/* unreadable: the device cannot fetch them either; slots stay */
+		descs = med_descs_read_locked(vdev, r->geo.ring_base, dsize, len,
+					      from, n, &chunk);
+		for (i = 0; descs && i < chunk; i++) {
+			const u8 *d = descs + i * dsize;
+			u64 qw1 = vfmig_get_le64(d + 8);
+			u64 hdr = split ? qw1 & ~1ULL : 0;
 
-				med_rx_slot_post_locked(vdev, r, &r->slots[from + i],
-							vfmig_get_le64(d), hdr, full,
-							full && (qw1 & VFMIG_RX_STATUS_DD));
-			}
+			med_rx_slot_post_locked(vdev, r, &r->slots[from + i],
+						vfmig_get_le64(d), hdr, full,
+						full && (qw1 & VFMIG_RX_STATUS_DD));
 		}
 		from = (u16)((from + chunk) % len);
 		n -= chunk;
@@ -430,6 +450,7 @@ static void med_rxq_harvest_locked(struct vfmig_vfdev *vdev, u16 q)
 	struct vfmig_med_rxq *r = &m->rxq[q];
 	u32 dsize = r->geo.desc_size;
 	u16 len = r->geo.ring_len, from = 0;
+	const u8 *descs;
 	u32 chunk, i;
 
 	lockdep_assert_held(&vdev->med.lock);
@@ -437,23 +458,18 @@ static void med_rxq_harvest_locked(struct vfmig_vfdev *vdev, u16 q)
 	if (!med_rxq_tracked(m, r) || !dsize)
 		return;
 	while (from < len) {
-		chunk = min_t(u32, len - from, MED_SCRATCH / dsize);
-		if (vdev->ops->dma_read(vdev->ctx, r->geo.ring_base + (u64)from * dsize,
-					m->scratch, chunk * dsize)) {
-			/* unknown: the slots stay pending, marked at the latest at the stop */
-			m->stats.dma_errors++;
-		} else {
-			m->stats.desc_reads += chunk;
-			for (i = 0; i < chunk; i++) {
-				struct vfmig_med_slot *s = &r->slots[from + i];
-				u64 qw1 = vfmig_get_le64(m->scratch + i * dsize + 8);
+		/* unreadable: the slots stay pending, marked at the latest at the stop */
+		descs = med_descs_read_locked(vdev, r->geo.ring_base, dsize, len,
+					      from, len - from, &chunk);
+		for (i = 0; descs && i < chunk; i++) {
+			struct vfmig_med_slot *s = &r->slots[from + i];
+			u64 qw1 = vfmig_get_le64(descs + i * dsize + 8);
 
-				if (!med_live(m, s->epoch) || s->done ||
-				    !(qw1 & VFMIG_RX_STATUS_DD))
-					continue;
-				med_rx_slot_mark_locked(vdev, r, s);
-				m->stats.rx_completions++;
-			}
+			if (!med_live(m, s->epoch) || s->done ||
+			    !(qw1 & VFMIG_RX_STATUS_DD))
+				continue;
+			med_rx_slot_mark_locked(vdev, r, s);
+			m->stats.rx_completions++;
 		}
 		from += chunk;
 	}
@@ -588,6 +604,7 @@ static void med_aq_scan_locked(struct vfmig_vfdev *vdev, u16 from, u32 n)
 	struct vfmig_med_aq *a = &m->aq;
 	u16 len = a->arq_len;
 	struct vfmig_aq_desc d;
+	const u8 *descs;
 	u32 chunk, i, blen;
 	u64 addr;
 
@@ -596,28 +613,21 @@ static void med_aq_scan_locked(struct vfmig_vfdev *vdev, u16 from, u32 n)
 	if (!a->slots || a->nslots != len || from >= len)
 		return;
 	while (n) {
-		chunk = min_t(u32, n, len - from);
-		chunk = min_t(u32, chunk, MED_SCRATCH / MED_AQ_DESC_SIZE);
-		if (vdev->ops->dma_read(vdev->ctx,
-					a->arq_base + (u64)from * MED_AQ_DESC_SIZE,
-					m->scratch, chunk * MED_AQ_DESC_SIZE)) {
-			m->stats.dma_errors++;
-		} else {
-			m->stats.desc_reads += chunk;
-			for (i = 0; i < chunk; i++) {
-				struct vfmig_med_slot *s = &a->slots[from + i];
+		descs = med_descs_read_locked(vdev, a->arq_base, MED_AQ_DESC_SIZE,
+					      len, from, n, &chunk);
+		for (i = 0; descs && i < chunk; i++) {
+			struct vfmig_med_slot *s = &a->slots[from + i];
 
-				memcpy(&d, m->scratch + i * MED_AQ_DESC_SIZE, sizeof(d));
-				addr = 0;
-				blen = 0;
-				if (le16_to_cpu(d.flags) & VFMIG_AQ_FLAG_BUF) {
-					addr = vfmig_aq_desc_addr(&d);
-					blen = min_t(u32, le16_to_cpu(d.datalen),
-						     VFMIG_AQ_MAX_BUF_SIZE);
-				}
-				med_slot_post_locked(vdev, s, addr, blen, 0, 0, (u32)s->hdr, 0);
-				s->hdr = blen;
+			memcpy(&d, descs + i * MED_AQ_DESC_SIZE, sizeof(d));
+			addr = 0;
+			blen = 0;
+			if (le16_to_cpu(d.flags) & VFMIG_AQ_FLAG_BUF) {
+				addr = vfmig_aq_desc_addr(&d);
+				blen = min_t(u32, le16_to_cpu(d.datalen),
+					     VFMIG_AQ_MAX_BUF_SIZE);
 			}
+			med_slot_post_locked(vdev, s, addr, blen, 0, 0, (u32)s->hdr, 0);
+			s->hdr = blen;
 		}
 		from = (u16)((from + chunk) % len);
 		n -= chunk;
