@@ -114,17 +114,21 @@ $(BUILD)/vfmig-lab: $(LAB_SRCS) $(LIB) $(HDRS) $(wildcard lab/*.h)
 	$(CC) $(CFLAGS_OPT) -Ilab $(LAB_SRCS) $(LIB) -lpthread -o $@
 
 # ---- tests ----------------------------------------------------------------
-$(BUILD)/san/tests/%: tests/unit/%.c $(LIB_SAN) $(HDRS)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_SAN) -Itests $< $(LIB_SAN) -lpthread -o $@
-
-# The portable self-tests (tests/selftest/, also linked into
-# vfmig_portable.ko) are linked into their userspace runner.
+# The portable self-tests and their test world (tests/selftest/, also linked
+# into vfmig_portable.ko) are an archive every unit test links: the runner
+# test_selftest takes the suite, tests/hostfix.h users take the world.
 SELFTEST_SRCS := $(wildcard tests/selftest/*.c)
-$(BUILD)/san/tests/test_selftest: tests/unit/test_selftest.c $(SELFTEST_SRCS) \
-		$(wildcard tests/selftest/*.h) $(LIB_SAN) $(HDRS)
+SELFTEST_HDRS := $(wildcard tests/selftest/*.h)
+SELFTEST_OBJS_SAN := $(patsubst %.c,$(BUILD)/san/obj/%.o,$(SELFTEST_SRCS))
+SELFTEST_LIB_SAN := $(BUILD)/san/libvfmig_selftest.a
+$(SELFTEST_OBJS_SAN): $(SELFTEST_HDRS)
+$(SELFTEST_LIB_SAN): $(SELFTEST_OBJS_SAN)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/san/tests/%: tests/unit/%.c $(SELFTEST_LIB_SAN) $(SELFTEST_HDRS) $(LIB_SAN) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_SAN) -Itests $< $(SELFTEST_SRCS) $(LIB_SAN) -lpthread -o $@
+	$(CC) $(CFLAGS_SAN) -Itests $< $(SELFTEST_LIB_SAN) $(LIB_SAN) -lpthread -o $@
 
 $(BUILD)/bench/%: bench/%.c $(LIB) $(HDRS)
 	@mkdir -p $(dir $@)

@@ -28,6 +28,7 @@
 #include "harness.h"
 #include <vfmig/guest.h>
 #include <vfmig/model.h>
+#include "selftest/world_inline.h"
 
 #define VM_MAX_PF	2
 #define VM_MAX_VM	4
@@ -96,24 +97,16 @@ static int vm_dma_read(void *ctx, u64 iova, void *buf, u32 len)
 {
 	struct vm *vm = ctx;
 
-	if (iova > vm->ram_size || len > vm->ram_size - iova) {
-		vm->dma_oob++;
-		return -EFAULT;
-	}
-	memcpy(buf, vm->ram + iova, len);
-	return 0;
+	return vfmig_st_ram_copy(vm->ram, vm->ram_size, iova, buf, NULL, len,
+				 &vm->dma_oob);
 }
 
 static int vm_dma_write(void *ctx, u64 iova, const void *buf, u32 len)
 {
 	struct vm *vm = ctx;
 
-	if (iova > vm->ram_size || len > vm->ram_size - iova) {
-		vm->dma_oob++;
-		return -EFAULT;
-	}
-	memcpy(vm->ram + iova, buf, len);
-	return 0;
+	return vfmig_st_ram_copy(vm->ram, vm->ram_size, iova, NULL, buf, len,
+				 &vm->dma_oob);
 }
 
 static void vm_irq(void *ctx, u16 vector)
@@ -515,49 +508,18 @@ static inline int vm_recv_any(struct vm *vm, void *buf, u32 len)
 	return 0;
 }
 
-/* ---- test frames ---------------------------------------------------------- */
-
-/*
- * A test frame: Ethernet header (ethertype 0x88B5, IEEE local experimental),
- * then magic "VFMG", a sequence number, the stream id, the frame length, a
- * payload that is a function of (seq, stream, offset), and a CRC32C of
- * everything before it in the last four bytes.
- */
-#define VM_ETH_HLEN	14
-#define VM_HDR_LEN	(VM_ETH_HLEN + 16)
-#define VM_MIN_FRAME	(VM_HDR_LEN + 4)
+/* ---- test frames (the format: tests/selftest/world_inline.h) --------------- */
 
 static inline void vm_make_frame(u8 *f, u32 len, const u8 *dst, const u8 *src,
 				 u32 stream, u32 seq)
 {
-	u32 i, crc;
-
-	memcpy(f, dst, 6);
-	memcpy(f + 6, src, 6);
-	f[12] = 0x88;
-	f[13] = 0xB5;
-	memcpy(f + 14, "VFMG", 4);
-	vfmig_put_le32(f + 18, seq);
-	vfmig_put_le32(f + 22, stream);
-	vfmig_put_le32(f + 26, len);
-	for (i = VM_HDR_LEN; i < len - 4; i++)
-		f[i] = (u8)(seq * 7 + stream * 13 + i * 31 + (i >> 8));
-	crc = vfmig_crc32c(0, f, len - 4);
-	vfmig_put_le32(f + len - 4, crc);
+	vfmig_st_frame_make(f, len, dst, src, stream, seq);
 }
 
 /* True if @f is an intact test frame; its stream and sequence number out. */
 static inline bool vm_check_frame(const u8 *f, u32 len, u32 *stream, u32 *seq)
 {
-	if (len < VM_MIN_FRAME || memcmp(f + 14, "VFMG", 4) ||
-	    vfmig_get_le32(f + 26) != len ||
-	    vfmig_crc32c(0, f, len - 4) != vfmig_get_le32(f + len - 4))
-		return false;
-	if (stream)
-		*stream = vfmig_get_le32(f + 22);
-	if (seq)
-		*seq = vfmig_get_le32(f + 18);
-	return true;
+	return vfmig_st_frame_valid(f, len, stream, seq);
 }
 
 /* ---- DMA ground truth ----------------------------------------------------- */
@@ -570,7 +532,7 @@ static inline bool vm_check_frame(const u8 *f, u32 len, u32 *stream, u32 *seq)
 static inline u32 vm_check_dma(struct vm *vm)
 {
 	struct vfmig_guest_region reg[128];
-	u32 i, j, bad = 0;
+	u32 i, bad = 0;
 	int n;
 
 	vm_env_sync(vm);
@@ -579,40 +541,8 @@ static inline u32 vm_check_dma(struct vm *vm)
 		return 1;
 	for (i = 0; i < vm->nrec; i++) {
 		const struct vm_dma_rec *r = &vm->rec[i];
-		u32 want;
-		bool ok = false;
+		bool ok = vfmig_st_dma_allowed(reg, (u32)n, r->engine, r->iova, r->len);
 
-		switch (r->engine) {
-		case VFMIG_ENG_TX_DESC_WB:
-		case VFMIG_ENG_TX_HEAD_WB:
-			want = VFMIG_GUEST_REG_TX_RING;
-			break;
-		case VFMIG_ENG_RX_DATA:
-			want = VFMIG_GUEST_REG_RX_BUFS;
-			break;
-		case VFMIG_ENG_RX_DESC_WB:
-			want = VFMIG_GUEST_REG_RX_RING;
-			break;
-		case VFMIG_ENG_ARQ_DATA:
-			want = VFMIG_GUEST_REG_ARQ_BUFS;
-			break;
-		case VFMIG_ENG_ARQ_DESC_WB:
-			want = VFMIG_GUEST_REG_ARQ_RING;
-			break;
-		case VFMIG_ENG_ATQ_DESC_WB:
-			want = VFMIG_GUEST_REG_ATQ_RING;
-			break;
-		default:
-			want = ~0u;
-			break;
-		}
-		for (j = 0; j < (u32)n; j++) {
-			if (reg[j].kind != want || !reg[j].device_writes)
-				continue;
-			if (r->iova >= reg[j].gpa &&
-			    r->iova + r->len <= reg[j].gpa + reg[j].len)
-				ok = true;
-		}
 		if (!ok && bad++ < 5)
 			printf("#   DMA write %#llx+%u by engine %u outside the regions for it\n",
 			       (unsigned long long)r->iova, r->len, r->engine);

@@ -9,14 +9,18 @@
  *
  * Two parts:
  *
- * The world (world.c): a portable version of tests/hostfix.h. A host is an
- * X710 model PF with a PF agent and its in-process transport. A VM is guest
- * RAM allocated through osdep (IOVA == guest physical address, bounds
- * checked) with one model VF attached, the guest AVF driver's block at
- * VFMIG_ST_GPA and a struct vfmig_vfdev on the VF: the guest's accesses to
- * the trapped BAR0 pages go through mediation, the rest straight to the
- * model, and the vfdev decides which interrupts reach the guest. The world
- * is stepped in virtual time by vfmig_st_step(); nothing sleeps or waits.
+ * The world (world.c, world_inline.h): simulated hosts and VMs, also the
+ * test world of the unit tests (tests/hostfix.h is a thin userspace layer
+ * over it). A host is an X710 model PF with a PF agent and its in-process
+ * transport. A VM is guest RAM allocated through osdep (IOVA == guest
+ * physical address, bounds checked) with one model VF attached, the guest
+ * AVF driver's block in it and, unless the world is configured without,
+ * a struct vfmig_vfdev on the VF: the guest's accesses to the trapped BAR0
+ * pages go through mediation, the rest straight to the model, and the vfdev
+ * decides which interrupts reach the guest. The world is stepped in virtual
+ * time by vfmig_st_step(); nothing sleeps or waits. Around it: what the PF
+ * sees of a VF (views), device-state streams in memory, test frames and
+ * their tallies.
  *
  * The suite (selftest.c, st_*.c): a table of tests. Each asserts observable
  * behaviour (bytes in guest memory, registers, counters, frames) with
@@ -31,6 +35,9 @@
 #include <vfmig/guest.h>
 #include <vfmig/model.h>
 #include <vfmig/vfdev.h>
+#include <vfmig/devstate.h>
+#include <vfmig/pf_hw.h>
+#include "world_inline.h"
 
 /* ---- The suite --------------------------------------------------------------- */
 
@@ -100,9 +107,9 @@ void vfmig_st_bad_stream(struct vfmig_st *t);
 
 /* ---- The world (world.c) ------------------------------------------------------ */
 
-#define VFMIG_ST_MAX_HOST	2
+#define VFMIG_ST_MAX_HOST	3
 #define VFMIG_ST_MAX_VM		4
-/* Guest RAM per VM, and where the guest driver's block starts in it. */
+/* Default guest RAM per VM, and where the guest driver's block starts in it. */
 #define VFMIG_ST_RAM		(4u * 1024 * 1024)
 #define VFMIG_ST_GPA		(1024u * 1024)
 #define VFMIG_ST_PAGES		(VFMIG_ST_RAM >> 12)
@@ -123,10 +130,12 @@ struct vfmig_st_host {
 
 /**
  * struct vfmig_st_vm - a VM: guest RAM, one model VF, its vfdev
+ * @vdev: the VF's vfdev; NULL in a world configured with no_vfdev
  * @vcpu: the guest driver runs (gets interrupts and polls) in each step;
  *	interrupts raised while it is stopped are held until it runs again
  * @irq_latched: vectors the model raised since the last step
- * @irq_ready: vectors released by the vfdev, not yet given to the guest
+ * @irq_ready: vectors released by the vfdev (all of them without one), not
+ *	yet given to the guest
  * @dma_writes: DMA writes the model made into @ram
  * @dma_refused: DMA reads or writes outside @ram (refused with -EFAULT)
  * @mac: the guest's MAC once it runs
@@ -149,7 +158,21 @@ struct vfmig_st_vm {
 };
 
 /**
+ * struct vfmig_st_world_cfg - what the VMs of a world look like
+ * @ram_size: guest RAM per VM in bytes (VFMIG_ST_RAM by default)
+ * @gpa: guest physical address of each guest driver's block (VFMIG_ST_GPA)
+ * @no_vfdev: VMs get no struct vfmig_vfdev: the guest's BAR0 accesses and
+ *	the model's interrupts go straight between guest and model (false)
+ */
+struct vfmig_st_world_cfg {
+	u64 ram_size;
+	u64 gpa;
+	bool no_vfdev;
+};
+
+/**
  * struct vfmig_st_world - hosts, VMs and the virtual clock
+ * @cfg: what its VMs look like (fixed at vfmig_st_world_new())
  * @now: virtual time, ns
  * @dma_record: optional, sees every DMA write the model made into any VM's
  *	RAM (called under that PF's lock: it must not call into the model)
@@ -158,6 +181,7 @@ struct vfmig_st_vm {
  * @rxbuf: scratch for receiving frames (VFMIG_ST_BUF bytes)
  */
 struct vfmig_st_world {
+	struct vfmig_st_world_cfg cfg;
 	u64 now;
 	struct vfmig_st_host host[VFMIG_ST_MAX_HOST];
 	u32 nhost;
@@ -170,15 +194,27 @@ struct vfmig_st_world {
 	u8 *rxbuf;
 };
 
-/* A world with no host and no VM, the clock at 1 ms; NULL on -ENOMEM. */
-struct vfmig_st_world *vfmig_st_world_new(void);
+/* VFMIG_ST_RAM of guest RAM, the driver's block at VFMIG_ST_GPA, vfdevs. */
+void vfmig_st_world_cfg_default(struct vfmig_st_world_cfg *c);
+/*
+ * A world with no host and no VM, the clock at 1 ms, its VMs made as @cfg
+ * says (NULL: the default); NULL on -ENOMEM.
+ */
+struct vfmig_st_world *vfmig_st_world_new(const struct vfmig_st_world_cfg *cfg);
 /* Frees every VM (vfdev, VF attachment, RAM) and host. NULL is ignored. */
 void vfmig_st_world_free(struct vfmig_st_world *w);
 
 /*
- * A model PF (device 0x154c, @queues queue pairs and @msix vectors per VF,
- * a port MAC distinct per host) with its PF agent; NULL on failure.
+ * The model configuration of the next host of @w: the model's default with
+ * @queues queue pairs and @msix vectors per VF, device 0x154c and a port MAC
+ * distinct per host.
  */
+void vfmig_st_host_cfg_default(struct vfmig_st_world *w,
+			       struct vfmig_model_cfg *c, u16 queues, u16 msix);
+/* A model PF configured by @c, with its PF agent; NULL on failure. */
+struct vfmig_st_host *vfmig_st_host_add(struct vfmig_st_world *w,
+					const struct vfmig_model_cfg *c);
+/* A host with vfmig_st_host_cfg_default()'s configuration. */
 struct vfmig_st_host *vfmig_st_host_new(struct vfmig_st_world *w, u16 queues,
 					u16 msix);
 
@@ -186,9 +222,9 @@ struct vfmig_st_host *vfmig_st_host_new(struct vfmig_st_world *w, u16 queues,
 void vfmig_st_gcfg_default(struct vfmig_guest_cfg *c, u16 queues);
 
 /*
- * A VM on @h's VF @vf with VFMIG_ST_RAM of zeroed guest RAM and a vfdev;
- * the guest driver is started (vCPU running) when @gcfg is given. NULL on
- * failure.
+ * A VM on @h's VF @vf with zeroed guest RAM and, unless the world has
+ * none, a vfdev; the guest driver is started (vCPU running) when @gcfg is
+ * given. NULL on failure.
  */
 struct vfmig_st_vm *vfmig_st_vm_new(struct vfmig_st_world *w,
 				    struct vfmig_st_host *h, u16 vf,
@@ -204,6 +240,14 @@ void vfmig_st_run(struct vfmig_st_world *w, u32 steps);
 /* Step until @vm's guest driver is RUNNING (its MAC then in vm->mac). */
 bool vfmig_st_until_running(struct vfmig_st_world *w, struct vfmig_st_vm *vm,
 			    u32 max_steps);
+/*
+ * A new host (4 queue pairs and 5 vectors per VF) with a guest of @queues
+ * queue pairs running on its VF 0; the host in @*hp (if @hp). NULL on
+ * failure.
+ */
+struct vfmig_st_vm *vfmig_st_running_vm_new(struct vfmig_st_world *w,
+					    u16 queues,
+					    struct vfmig_st_host **hp);
 
 /* BIT(q) of @h's VF @vf queues whose QENA_STAT is set. */
 u32 vfmig_st_enabled_mask(struct vfmig_st_host *h, u16 vf, bool rx);
@@ -212,16 +256,79 @@ u32 vfmig_st_enabled_mask(struct vfmig_st_host *h, u16 vf, bool rx);
 int vfmig_st_regions(struct vfmig_st_vm *vm, struct vfmig_guest_region *r,
 		     u32 max);
 
-/* ---- Test frames ---------------------------------------------------------------- */
+/* ---- What the PF sees of a VF ---------------------------------------------------- */
+
+/* Registers a view holds: interrupt, mailbox and tail registers. */
+#define VFMIG_ST_VIEW_NREGS	24
+extern const u32 vfmig_st_view_regs[VFMIG_ST_VIEW_NREGS];
+
+/**
+ * struct vfmig_st_view - everything the PF can see of a VF
+ * @st: the PF host's state of the VF
+ * @tx: TX queue contexts, for the VF's queue pairs (the rest zero)
+ * @rx: RX queue contexts, likewise
+ * @txon: BIT(q) of the TX queues enabled
+ * @rxon: BIT(q) of the RX queues enabled
+ * @regs: the values of vfmig_st_view_regs[]
+ */
+struct vfmig_st_view {
+	struct vfmig_pf_vf_state st;
+	struct vfmig_hmc_txq tx[VFMIG_MAX_QUEUE_PAIRS];
+	struct vfmig_hmc_rxq rx[VFMIG_MAX_QUEUE_PAIRS];
+	u32 txon;
+	u32 rxon;
+	u32 regs[VFMIG_ST_VIEW_NREGS];
+};
+
+/* Take the view of @h's VF @vf into @v: 0 or the first error. */
+int vfmig_st_view_take(struct vfmig_st_host *h, u16 vf,
+		       struct vfmig_st_view *v);
+
+/* vfmig_st_view_equal() flags */
+#define VFMIG_ST_VIEW_MOVED	BIT(0)	/* another PF: its VSI id, TX rdylist */
+#define VFMIG_ST_VIEW_ANY_VIRTCHNL BIT(1) /* the virtchnl major may differ */
+
+/* Everything @a shows equals @b, but for what @flags allows. */
+bool vfmig_st_view_equal(const struct vfmig_st_view *a,
+			 const struct vfmig_st_view *b, u32 flags);
+/* The same CONFIG records (the VSI id ignored if @ignore_vsi_id). */
+bool vfmig_st_config_equal(const struct vfmig_dev_config *a,
+			   const struct vfmig_dev_config *b, bool ignore_vsi_id);
+
+/* ---- Device-state streams -------------------------------------------------------- */
+
+/**
+ * struct vfmig_st_sbuf - a device-state stream kept in memory
+ * @b: the bytes
+ * @len: bytes in @b
+ * @cap: room in @b
+ * @initial: bytes read during pre-copy
+ */
+struct vfmig_st_sbuf {
+	u8 *b;
+	u32 len;
+	u32 cap;
+	u32 initial;
+};
+
+int vfmig_st_sbuf_init(struct vfmig_st_sbuf *s, u32 cap);
+void vfmig_st_sbuf_free(struct vfmig_st_sbuf *s);
+
+/* Deterministic PRNG (xorshift64*): the next number of @seed's sequence. */
+u32 vfmig_st_rand(u64 *seed);
 
 /*
- * A test frame: Ethernet header (ethertype 0x88B5, IEEE local experimental),
- * "VFMG", sequence number, stream id, frame length, a payload that is a
- * function of (seq, stream, offset), CRC32C of everything before it in the
- * last four bytes. Lengths VFMIG_ST_FRAME_MIN..VFMIG_ST_FRAME_MAX.
+ * Read @v's save stream into @s in random sizes (1 byte .. 3000) until
+ * "nothing more": bytes read, or -errno (-ENOSPC when @s is full).
  */
-void vfmig_st_frame_make(u8 *f, u32 len, const u8 *dst, const u8 *src,
-			 u32 stream, u32 seq);
+long vfmig_st_save_drain(struct vfmig_vfdev *v, struct vfmig_st_sbuf *s,
+			 bool *eof, u64 *seed);
+/* Write @len bytes to @v's resume stream in random sizes: @len, or -errno. */
+long vfmig_st_resume_feed(struct vfmig_vfdev *v, const u8 *b, u32 len,
+			  u64 *seed);
+
+/* ---- Test frames (the format: world_inline.h) ------------------------------------ */
+
 /* True if @f is an intact test frame of exactly @len bytes; its ids out. */
 bool vfmig_st_frame_check(const u8 *f, u32 len, u32 *stream, u32 *seq);
 /* The length the helpers below give frame @seq of @stream. */
@@ -233,9 +340,29 @@ extern const u8 vfmig_st_peer_mac[6];
 /* @vm's guest sends frame @seq of @stream to @dst on queue @q: 0 or -errno. */
 int vfmig_st_xmit(struct vfmig_st_vm *vm, u16 q, const u8 *dst, u32 stream,
 		  u32 seq);
+/* The same with a length of @len bytes. */
+int vfmig_st_xmit_len(struct vfmig_st_vm *vm, u16 q, const u8 *dst,
+		      u32 stream, u32 seq, u32 len);
 /* Frame @seq of @stream from the peer arrives on @h's port for @dst. */
 int vfmig_st_port_inject(struct vfmig_st_world *w, struct vfmig_st_host *h,
 			 const u8 *dst, u32 stream, u32 seq);
+/* The same with a length of @len bytes. */
+int vfmig_st_port_inject_len(struct vfmig_st_world *w, struct vfmig_st_host *h,
+			     const u8 *dst, u32 stream, u32 seq, u32 len);
+
+/*
+ * Receive everything ready on @vm's queues (nothing while its vCPU is
+ * stopped), handing each frame to @fn (@len < 0: a receive error, the rest
+ * of that queue left); returns frames received.
+ */
+u32 vfmig_st_drain_each(struct vfmig_st_vm *vm,
+			void (*fn)(void *ctx, const u8 *f, int len), void *ctx);
+/*
+ * Take every frame that left @h's port, handing each to @fn (@len < 0: one
+ * longer than any test frame, left queued); returns frames taken.
+ */
+u32 vfmig_st_port_each(struct vfmig_st_world *w, struct vfmig_st_host *h,
+		       void (*fn)(void *ctx, const u8 *f, int len), void *ctx);
 
 /**
  * struct vfmig_st_tally - which frames of one stream arrived, how often
@@ -263,12 +390,9 @@ void vfmig_st_tally_add(struct vfmig_st_tally *t, u32 nt, const u8 *f,
 /* Sequence numbers in [@from, @to) not seen exactly once. */
 u32 vfmig_st_tally_not_once(const struct vfmig_st_tally *t, u32 from, u32 to);
 
-/*
- * Receive everything ready on @vm's queues into the tallies @t[0..@nt)
- * (nothing while its vCPU is stopped); returns frames received.
- */
+/* vfmig_st_drain_each() into the tallies @t[0..@nt). */
 u32 vfmig_st_drain(struct vfmig_st_vm *vm, struct vfmig_st_tally *t, u32 nt);
-/* Take every frame that left @h's port into @t[0..@nt); returns how many. */
+/* vfmig_st_port_each() into the tallies @t[0..@nt). */
 u32 vfmig_st_port_collect(struct vfmig_st_world *w, struct vfmig_st_host *h,
 			  struct vfmig_st_tally *t, u32 nt);
 

@@ -32,44 +32,15 @@ struct st_bu {
 	struct vfmig_hmc_rxq rxq;
 };
 
-/* The region kind a DMA write by @e must land in. */
-static u32 st_engine_region(enum vfmig_model_engine e)
-{
-	switch (e) {
-	case VFMIG_ENG_TX_DESC_WB:
-	case VFMIG_ENG_TX_HEAD_WB:
-		return VFMIG_GUEST_REG_TX_RING;
-	case VFMIG_ENG_RX_DATA:
-		return VFMIG_GUEST_REG_RX_BUFS;
-	case VFMIG_ENG_RX_DESC_WB:
-		return VFMIG_GUEST_REG_RX_RING;
-	case VFMIG_ENG_ARQ_DATA:
-		return VFMIG_GUEST_REG_ARQ_BUFS;
-	case VFMIG_ENG_ARQ_DESC_WB:
-		return VFMIG_GUEST_REG_ARQ_RING;
-	case VFMIG_ENG_ATQ_DESC_WB:
-		return VFMIG_GUEST_REG_ATQ_RING;
-	default:
-		return ~0u;
-	}
-}
-
 static void st_bu_record(void *ctx, struct vfmig_st_vm *vm, u64 iova, u32 len,
 			 enum vfmig_model_engine e)
 {
 	struct st_bu *b = ctx;
-	u32 want = st_engine_region(e), i;
 
 	if (e < VFMIG_ENG_NUM)
 		b->dma_by_engine[e]++;
-	for (i = 0; i < b->nreg; i++) {
-		const struct vfmig_guest_region *r = &b->reg[i];
-
-		if (r->kind == want && r->device_writes && iova >= r->gpa &&
-		    iova + len <= r->gpa + r->len)
-			return;
-	}
-	b->dma_outside++;
+	if (!vfmig_st_dma_allowed(b->reg, b->nreg, e, iova, len))
+		b->dma_outside++;
 }
 
 /* A byte pattern nobody else writes, for "untouched". */
@@ -145,7 +116,7 @@ static void st_bu_queue(struct vfmig_st *t, struct st_bu *b,
 void vfmig_st_bringup(struct vfmig_st *t)
 {
 	const struct vfmig_pf_hw_ops *o = &vfmig_model_pf_hw_ops;
-	struct vfmig_st_world *w = vfmig_st_world_new();
+	struct vfmig_st_world *w = vfmig_st_world_new(NULL);
 	struct st_bu *b = vfmig_zalloc(sizeof(*b));
 	struct vfmig_st_host *h;
 	struct vfmig_st_vm *vm;

@@ -34,151 +34,6 @@
 
 enum { ST_MG_OUT = 1, ST_MG_IN, ST_MG_NT };	/* guest -> wire, wire -> guest */
 
-/* ---- streams ---------------------------------------------------------------- */
-
-struct st_sbuf {
-	u8 *b;
-	u32 len;
-	u32 initial;	/* bytes read during pre-copy */
-};
-
-static u32 st_rand(u64 *s)
-{
-	u64 x = *s ? *s : 0x9E3779B97F4A7C15ULL;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return (u32)((x * 0x2545F4914F6CDD1DULL) >> 32);
-}
-
-/* Read the save stream until "nothing more"; bytes read, or -errno. */
-static long st_save_drain(struct vfmig_vfdev *v, struct st_sbuf *s, bool *eof,
-			  u64 *seed)
-{
-	long n, total = 0;
-
-	*eof = false;
-	for (;;) {
-		u32 want = 1 + st_rand(seed) % 3000;
-
-		if (s->len + want > ST_MG_STREAM_CAP)
-			return -ENOSPC;
-		n = vfmig_vfdev_save_read(v, s->len, s->b + s->len, want, eof);
-		if (n <= 0)
-			return n < 0 ? n : total;
-		s->len += (u32)n;
-		total += n;
-	}
-}
-
-/* Write @len bytes in random sizes (1 byte .. 5000): @len, or -errno. */
-static long st_resume_feed(struct vfmig_vfdev *v, const u8 *b, u32 len, u64 *seed)
-{
-	u32 off = 0, n;
-	long r;
-
-	while (off < len) {
-		n = 1 + st_rand(seed) % (st_rand(seed) % 4 ? 5000 : 16);
-		if (n > len - off)
-			n = len - off;
-		r = vfmig_vfdev_resume_write(v, b + off, n);
-		if (r < 0)
-			return r;
-		if (r != (long)n)
-			return -EIO;
-		off += n;
-	}
-	return (long)len;
-}
-
-/* ---- what the PF sees of a VF ------------------------------------------------ */
-
-static const u32 st_view_regs[] = {
-	VFMIG_VFINT_ICR01, VFMIG_VFINT_ICR0_ENA1, VFMIG_VFINT_DYN_CTL01,
-	VFMIG_VFINT_DYN_CTLN1(0), VFMIG_VFINT_DYN_CTLN1(1), VFMIG_VFINT_ITR01(0),
-	VFMIG_VFINT_ITRN1(0, 0), VFMIG_VFINT_ITRN1(1, 1), VFMIG_VF_ATQBAL1,
-	VFMIG_VF_ATQBAH1, VFMIG_VF_ATQLEN1, VFMIG_VF_ATQH1, VFMIG_VF_ATQT1,
-	VFMIG_VF_ARQBAL1, VFMIG_VF_ARQBAH1, VFMIG_VF_ARQLEN1, VFMIG_VF_ARQH1,
-	VFMIG_VF_ARQT1, VFMIG_QTX_TAIL1(0), VFMIG_QTX_TAIL1(1), VFMIG_QRX_TAIL1(0),
-	VFMIG_QRX_TAIL1(1),
-};
-
-#define ST_VIEW_Q	4
-
-struct st_view {
-	struct vfmig_pf_vf_state st;
-	struct vfmig_hmc_txq tx[ST_VIEW_Q];
-	struct vfmig_hmc_rxq rx[ST_VIEW_Q];
-	u32 txon;
-	u32 rxon;
-	u32 regs[ARRAY_SIZE(st_view_regs)];
-};
-
-static int st_view_take(struct vfmig_st_host *h, u16 vf, struct st_view *v)
-{
-	const struct vfmig_pf_hw_ops *o = &vfmig_model_pf_hw_ops;
-	int ret;
-	u32 i;
-	u16 q;
-
-	memset(v, 0, sizeof(*v));
-	ret = o->vf_state_get(h->pf, vf, &v->st);
-	for (q = 0; q < ST_VIEW_Q && !ret; q++) {
-		ret = o->txq_ctx_read(h->pf, vf, q, &v->tx[q]);
-		if (!ret)
-			ret = o->rxq_ctx_read(h->pf, vf, q, &v->rx[q]);
-	}
-	for (i = 0; i < ARRAY_SIZE(st_view_regs) && !ret; i++)
-		ret = o->vf_reg_read(h->pf, vf, st_view_regs[i], &v->regs[i]);
-	v->txon = vfmig_st_enabled_mask(h, vf, false);
-	v->rxon = vfmig_st_enabled_mask(h, vf, true);
-	return ret;
-}
-
-/* Same CONFIG records (the VSI id is the destination PF's own if asked). */
-static bool st_config_equal(const struct vfmig_dev_config *a,
-			    const struct vfmig_dev_config *b, bool ignore_vsi_id)
-{
-	struct vfmig_dev_image *ia = vfmig_dev_image_alloc();
-	struct vfmig_dev_image *ib = vfmig_dev_image_alloc();
-	bool eq = false;
-
-	if (!IS_ERR_OR_NULL(ia) && !IS_ERR_OR_NULL(ib)) {
-		ia->config = *a;
-		ib->config = *b;
-		if (ignore_vsi_id)
-			ib->config.vsi.vsi_id = ia->config.vsi.vsi_id;
-		eq = vfmig_dev_image_equal(ia, ib);
-	}
-	vfmig_dev_image_free(ia);
-	vfmig_dev_image_free(ib);
-	return eq;
-}
-
-/* Everything the PF shows of a VF, unchanged (or moved to another PF). */
-static bool st_view_equal(struct st_view *a, struct st_view *b, bool moved)
-{
-	u16 q;
-
-	if (moved) {
-		/* the TX scheduler handle is the PF's own */
-		for (q = 0; q < ST_VIEW_Q; q++) {
-			a->tx[q].rdylist = 0;
-			b->tx[q].rdylist = 0;
-		}
-	}
-	return st_config_equal(&a->st.config, &b->st.config, moved) &&
-	       a->st.active == b->st.active && a->st.vf_caps == b->st.vf_caps &&
-	       a->st.virtchnl_major == b->st.virtchnl_major &&
-	       !memcmp(&a->st.stats, &b->st.stats, sizeof(a->st.stats)) &&
-	       !memcmp(a->tx, b->tx, sizeof(a->tx)) &&
-	       !memcmp(a->rx, b->rx, sizeof(a->rx)) &&
-	       a->txon == b->txon && a->rxon == b->rxon &&
-	       !memcmp(a->regs, b->regs, sizeof(a->regs));
-}
-
 /* ---- guest RAM: the dirty log against the model's DMA record ------------------- */
 
 /**
@@ -290,11 +145,11 @@ static u32 st_ram_count(const u8 *pages)
 /* ---- the migration test ---------------------------------------------------------- */
 
 struct st_mig {
-	struct st_sbuf s;
+	struct vfmig_st_sbuf s;
 	struct st_ram ram;
 	struct vfmig_guest_region reg[VFMIG_ST_MAX_REGIONS];
 	struct vfmig_st_tally tl[ST_MG_NT];	/* [0]: only what is bad */
-	struct st_view vsrc, vdst;
+	struct vfmig_st_view vsrc, vdst;
 	struct vfmig_guest_stats gs;
 	struct vfmig_model_vf_stats ms;
 	u32 sent;
@@ -308,11 +163,11 @@ static struct st_mig *st_mig_new(void)
 
 	if (!x)
 		return NULL;
-	x->s.b = vfmig_zalloc(ST_MG_STREAM_CAP);
-	if (!x->s.b || vfmig_st_tally_init(&x->tl[ST_MG_OUT], ST_MG_OUT, ST_MG_SEQ) ||
+	if (vfmig_st_sbuf_init(&x->s, ST_MG_STREAM_CAP) ||
+	    vfmig_st_tally_init(&x->tl[ST_MG_OUT], ST_MG_OUT, ST_MG_SEQ) ||
 	    vfmig_st_tally_init(&x->tl[ST_MG_IN], ST_MG_IN, ST_MG_SEQ)) {
 		vfmig_st_tally_free(&x->tl[ST_MG_OUT]);
-		vfmig_free(x->s.b);
+		vfmig_st_sbuf_free(&x->s);
 		vfmig_free(x);
 		return NULL;
 	}
@@ -326,7 +181,7 @@ static void st_mig_free(struct st_mig *x)
 		return;
 	vfmig_st_tally_free(&x->tl[ST_MG_OUT]);
 	vfmig_st_tally_free(&x->tl[ST_MG_IN]);
-	vfmig_free(x->s.b);
+	vfmig_st_sbuf_free(&x->s);
 	vfmig_free(x);
 }
 
@@ -357,22 +212,21 @@ static void st_mg_traffic(struct st_mig *x, struct vfmig_st_world *w,
 	}
 }
 
-/* A guest with @queues queue pairs running on VF 0 of a new host. */
-static struct vfmig_st_vm *st_mg_source(struct vfmig_st_world *w,
-					struct vfmig_st_host **hp)
+/*
+ * A guest running on VF 0 of a new host @*a, and an empty host @*b: false
+ * (a failed check) to give up.
+ */
+static bool st_mg_hosts(struct vfmig_st *t, struct vfmig_st_world *w,
+			struct st_mig *x, struct vfmig_st_vm **src,
+			struct vfmig_st_host **a, struct vfmig_st_host **b)
 {
-	struct vfmig_guest_cfg g;
-	struct vfmig_st_host *h = vfmig_st_host_new(w, 4, 5);
-	struct vfmig_st_vm *vm;
-
-	if (!h)
-		return NULL;
-	vfmig_st_gcfg_default(&g, ST_MG_QUEUES);
-	vm = vfmig_st_vm_new(w, h, 0, &g);
-	if (!vm || !vfmig_st_until_running(w, vm, 20000))
-		return NULL;
-	*hp = h;
-	return vm;
+	if (!ST_CHECK(t, w && x))
+		return false;
+	*src = vfmig_st_running_vm_new(w, ST_MG_QUEUES, a);
+	if (!ST_CHECK(t, *src))
+		return false;
+	*b = vfmig_st_host_new(w, 4, 5);
+	return ST_CHECK(t, *b);
 }
 
 /* Source side up to the end of the stop: returns false to give up. */
@@ -401,11 +255,11 @@ static bool st_mg_source_phase(struct vfmig_st *t, struct st_mig *x,
 	ST_CHECK_EQ(t, vfmig_vfdev_precopy_info(src->vdev, &init_b, &dirty_b), 0);
 	ST_CHECK(t, init_b > 0);
 	ST_CHECK_EQ(t, dirty_b, 0);
-	ST_CHECK_EQ(t, st_save_drain(src->vdev, &x->s, &eof, &x->seed), (long)init_b);
+	ST_CHECK_EQ(t, vfmig_st_save_drain(src->vdev, &x->s, &eof, &x->seed), (long)init_b);
 	ST_CHECK(t, !eof);
 	x->s.initial = x->s.len;
 	ST_CHECK_EQ(t, vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RESUMING), 0);
-	ST_CHECK_EQ(t, st_resume_feed(dst->vdev, x->s.b, x->s.len, &x->seed),
+	ST_CHECK_EQ(t, vfmig_st_resume_feed(dst->vdev, x->s.b, x->s.len, &x->seed),
 		    (long)x->s.len);
 	ST_CHECK(t, vfmig_vfdev_precopy_config_applied(dst->vdev));
 
@@ -437,7 +291,7 @@ static bool st_mg_source_phase(struct vfmig_st *t, struct st_mig *x,
 		return false;
 	ST_CHECK_EQ(t, vfmig_st_enabled_mask(a, src->vf, false), 0);
 	ST_CHECK_EQ(t, vfmig_st_enabled_mask(a, src->vf, true), 0);
-	ST_CHECK_EQ(t, st_save_drain(src->vdev, &x->s, &eof, &x->seed), (long)size_b);
+	ST_CHECK_EQ(t, vfmig_st_save_drain(src->vdev, &x->s, &eof, &x->seed), (long)size_b);
 	ST_CHECK(t, eof);
 
 	/* the last RAM round, after the stop; then judge the log */
@@ -454,19 +308,13 @@ static bool st_mg_source_phase(struct vfmig_st *t, struct st_mig *x,
 
 void vfmig_st_migrate(struct vfmig_st *t)
 {
-	struct vfmig_st_world *w = vfmig_st_world_new();
+	struct vfmig_st_world *w = vfmig_st_world_new(NULL);
 	struct st_mig *x = st_mig_new();
 	struct vfmig_st_vm *src, *dst;
 	struct vfmig_st_host *a, *b;
 	u32 p, mism = 0, sent0, in0;
 
-	if (!ST_CHECK(t, w && x))
-		goto out;
-	src = st_mg_source(w, &a);
-	if (!ST_CHECK(t, src))
-		goto out;
-	b = vfmig_st_host_new(w, 4, 5);
-	if (!ST_CHECK(t, b))
+	if (!st_mg_hosts(t, w, x, &src, &a, &b))
 		goto out;
 	dst = vfmig_st_vm_new(w, b, 2, NULL);
 	if (!ST_CHECK(t, dst))
@@ -482,15 +330,15 @@ void vfmig_st_migrate(struct vfmig_st *t)
 	/* destination: the rest of the stream, then STOP: state restored */
 	dst->gcfg = src->gcfg;
 	memcpy(dst->mac, src->mac, 6);
-	ST_CHECK_EQ(t, st_resume_feed(dst->vdev, x->s.b + x->s.initial,
-				      x->s.len - x->s.initial, &x->seed),
+	ST_CHECK_EQ(t, vfmig_st_resume_feed(dst->vdev, x->s.b + x->s.initial,
+					    x->s.len - x->s.initial, &x->seed),
 		    (long)(x->s.len - x->s.initial));
 	if (!ST_CHECK_EQ(t, vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_STOP), 0))
 		goto out;
-	ST_CHECK_EQ(t, st_view_take(a, src->vf, &x->vsrc), 0);
-	ST_CHECK_EQ(t, st_view_take(b, dst->vf, &x->vdst), 0);
+	ST_CHECK_EQ(t, vfmig_st_view_take(a, src->vf, &x->vsrc), 0);
+	ST_CHECK_EQ(t, vfmig_st_view_take(b, dst->vf, &x->vdst), 0);
 	ST_CHECK(t, x->vsrc.tx[0].head != 0);
-	ST_CHECK(t, st_view_equal(&x->vsrc, &x->vdst, true));
+	ST_CHECK(t, vfmig_st_view_equal(&x->vsrc, &x->vdst, VFMIG_ST_VIEW_MOVED));
 
 	if (!ST_CHECK_EQ(t, vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RUNNING), 0))
 		goto out;
@@ -542,7 +390,7 @@ out:
 
 void vfmig_st_cancel(struct vfmig_st *t)
 {
-	struct vfmig_st_world *w = vfmig_st_world_new();
+	struct vfmig_st_world *w = vfmig_st_world_new(NULL);
 	struct st_mig *x = st_mig_new();
 	struct vfmig_st_host *a;
 	struct vfmig_st_vm *vm;
@@ -551,7 +399,7 @@ void vfmig_st_cancel(struct vfmig_st *t)
 
 	if (!ST_CHECK(t, w && x))
 		goto out;
-	vm = st_mg_source(w, &a);
+	vm = vfmig_st_running_vm_new(w, ST_MG_QUEUES, &a);
 	if (!ST_CHECK(t, vm))
 		goto out;
 	ST_CHECK_EQ(t, vfmig_vfdev_set_state(vm->vdev, VFMIG_MIG_PRE_COPY), 0);
@@ -559,7 +407,7 @@ void vfmig_st_cancel(struct vfmig_st *t)
 	/* the vCPU stops, the device goes all the way to STOP_COPY */
 	vm->vcpu = false;
 	ST_CHECK_EQ(t, vfmig_vfdev_set_state(vm->vdev, VFMIG_MIG_STOP_COPY), 0);
-	ST_CHECK(t, st_save_drain(vm->vdev, &x->s, &eof, &x->seed) > 0);
+	ST_CHECK(t, vfmig_st_save_drain(vm->vdev, &x->s, &eof, &x->seed) > 0);
 	ST_CHECK(t, eof);
 	ST_CHECK_EQ(t, vfmig_st_enabled_mask(a, vm->vf, false), 0);
 	st_mg_traffic(x, w, vm, a, 50, 0, false);
@@ -601,23 +449,23 @@ static int st_bad_resume(struct vfmig_st *t, struct st_mig *x,
 
 	if (!ST_CHECK(t, dst))
 		return -ENOMEM;
-	ST_CHECK_EQ(t, st_view_take(h, vf, &x->vsrc), 0);
+	ST_CHECK_EQ(t, vfmig_st_view_take(h, vf, &x->vsrc), 0);
 	ST_CHECK_EQ(t, vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RESUMING), 0);
 	/* the pre-copy part first, like a migration; then the rest */
-	ST_CHECK_EQ(t, st_resume_feed(dst->vdev, x->s.b, x->s.initial, &x->seed),
+	ST_CHECK_EQ(t, vfmig_st_resume_feed(dst->vdev, x->s.b, x->s.initial, &x->seed),
 		    (long)x->s.initial);
 	ST_CHECK(t, vfmig_vfdev_precopy_config_applied(dst->vdev));
 	if (flip < len)
 		x->s.b[flip] ^= 0x10;
-	st_resume_feed(dst->vdev, x->s.b + x->s.initial, len - x->s.initial, &x->seed);
+	vfmig_st_resume_feed(dst->vdev, x->s.b + x->s.initial, len - x->s.initial, &x->seed);
 	if (flip < len)
 		x->s.b[flip] ^= 0x10;
 	ret = vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_STOP);
 	if (ret) {
 		/* refused: ERROR, and the VF exactly as before RESUMING */
 		ST_CHECK_EQ(t, vfmig_vfdev_get_state(dst->vdev), VFMIG_MIG_ERROR);
-		ST_CHECK_EQ(t, st_view_take(h, vf, &x->vdst), 0);
-		ST_CHECK(t, st_view_equal(&x->vsrc, &x->vdst, false));
+		ST_CHECK_EQ(t, vfmig_st_view_take(h, vf, &x->vdst), 0);
+		ST_CHECK(t, vfmig_st_view_equal(&x->vsrc, &x->vdst, 0));
 		ST_CHECK_EQ(t, vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RUNNING), -EINVAL);
 		vfmig_vfdev_reset(dst->vdev);
 		ST_CHECK_EQ(t, vfmig_vfdev_get_state(dst->vdev), VFMIG_MIG_RUNNING);
@@ -631,27 +479,21 @@ static int st_bad_resume(struct vfmig_st *t, struct st_mig *x,
 
 void vfmig_st_bad_stream(struct vfmig_st *t)
 {
-	struct vfmig_st_world *w = vfmig_st_world_new();
+	struct vfmig_st_world *w = vfmig_st_world_new(NULL);
 	struct st_mig *x = st_mig_new();
 	struct vfmig_st_host *a, *b;
 	struct vfmig_st_vm *src;
 	bool eof = false;
 
-	if (!ST_CHECK(t, w && x))
-		goto out;
-	src = st_mg_source(w, &a);
-	if (!ST_CHECK(t, src))
-		goto out;
-	b = vfmig_st_host_new(w, 4, 5);
-	if (!ST_CHECK(t, b))
+	if (!st_mg_hosts(t, w, x, &src, &a, &b))
 		goto out;
 	st_mg_traffic(x, w, src, a, 100, 2, true);
 	src->vcpu = false;
 	ST_CHECK_EQ(t, vfmig_vfdev_set_state(src->vdev, VFMIG_MIG_PRE_COPY), 0);
-	ST_CHECK(t, st_save_drain(src->vdev, &x->s, &eof, &x->seed) > 0);
+	ST_CHECK(t, vfmig_st_save_drain(src->vdev, &x->s, &eof, &x->seed) > 0);
 	x->s.initial = x->s.len;
 	ST_CHECK_EQ(t, vfmig_vfdev_set_state(src->vdev, VFMIG_MIG_STOP_COPY), 0);
-	ST_CHECK(t, st_save_drain(src->vdev, &x->s, &eof, &x->seed) > 0);
+	ST_CHECK(t, vfmig_st_save_drain(src->vdev, &x->s, &eof, &x->seed) > 0);
 	if (!ST_CHECK(t, eof && x->s.len > x->s.initial + 64))
 		goto out;
 

@@ -142,7 +142,7 @@ static void st_tr_burst(struct vfmig_st *t, struct st_tr *x,
 
 void vfmig_st_traffic(struct vfmig_st *t)
 {
-	struct vfmig_st_world *w = vfmig_st_world_new();
+	struct vfmig_st_world *w = vfmig_st_world_new(NULL);
 	struct st_tr *x = vfmig_zalloc(sizeof(*x));
 	struct vfmig_guest_cfg g;
 	struct vfmig_st_host *h;

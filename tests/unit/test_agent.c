@@ -22,12 +22,11 @@
  * Fixture: model PFs with an agent each, VMs running the guest driver
  * ======================================================================== */
 
-#define T_MAX_HOST	2
 #define T_VFDEV		0	/* the agent alone: no vfdev between guest and VF */
 #include "hostfix.h"
 
 /* A guest with @queues queue pairs running on VF 0 of a fresh world's host. */
-static struct vm *running_vm(u16 queues, struct host **hp)
+static struct vfmig_st_vm *running_vm(u16 queues, struct vfmig_st_host **hp)
 {
 	w_reset();
 	return running_vm_new(queues, hp);
@@ -288,8 +287,8 @@ static void test_validator_fuzz(void)
 	struct vfmig_agent_hdr *base[4], *m, *resp;
 	u32 sizes[4], i, k, accepted = 0, refused = 0, applied_on_error = 0;
 	u64 seed = 0x5eed1234;
-	struct vf_view *before, *after;
-	struct host *h;
+	struct vfmig_st_view *before, *after;
+	struct vfmig_st_host *h;
 	int rl;
 
 	w_reset();
@@ -420,7 +419,7 @@ static void test_client_rejects_bad_responses(void)
 	char reason[VFMIG_AGENT_REASON_LEN];
 	struct vfmig_agent_transport t;
 	struct liar l;
-	struct host *h;
+	struct vfmig_st_host *h;
 
 	w_reset();
 	h = host_new(4, 5, 0x154c);
@@ -470,8 +469,8 @@ static void test_quiesce_disables_and_holds(void)
 	char reason[VFMIG_AGENT_REASON_LEN] = "";
 	struct vfmig_model_vf_stats ms0, ms1;
 	struct vfmig_guest_cfg g;
-	struct host *h;
-	struct vm *vm, *late;
+	struct vfmig_st_host *h;
+	struct vfmig_st_vm *vm, *late;
 	u64 dma0;
 	u32 i;
 
@@ -532,8 +531,8 @@ static void test_quiesce_timeout_leaves_vf_running(void)
 	struct vfmig_model_faults f = { 0 };
 	char reason[VFMIG_AGENT_REASON_LEN] = "";
 	struct vfmig_model_vf_stats ms0, ms1;
-	struct host *h;
-	struct vm *vm;
+	struct vfmig_st_host *h;
+	struct vfmig_st_vm *vm;
 	u32 seen[64] = { 0 }, bad = 0, i;
 	int round;
 
@@ -584,7 +583,7 @@ static void test_snapshot_equals_programmed(void)
 	char reason[VFMIG_AGENT_REASON_LEN] = "";
 	struct vfmig_hmc_txq tx = { 0 };
 	struct vfmig_hmc_rxq rx = { 0 };
-	struct host *h;
+	struct vfmig_st_host *h;
 
 	REQUIRE(st && cfg);
 	w_reset();
@@ -685,10 +684,10 @@ static void test_restore_on_second_pf(void)
 	struct vfmig_agent_config *cfg = calloc(1, sizeof(*cfg));
 	struct vfmig_dev_image *img = vfmig_dev_image_alloc();
 	char reason[VFMIG_AGENT_REASON_LEN] = "";
-	struct vf_view *src, *dst;
+	struct vfmig_st_view *src, *dst;
 	struct vfmig_guest_cfg g;
-	struct host *a, *b;
-	struct vm *vm;
+	struct vfmig_st_host *a, *b;
+	struct vfmig_st_vm *vm;
 	u32 i;
 	u16 q;
 
@@ -732,22 +731,12 @@ static void test_restore_on_second_pf(void)
 		CHECK(!memcmp(&ta, &tb, sizeof(ta)));
 		CHECK(!memcmp(&src->rx[q], &dst->rx[q], sizeof(src->rx[q])));
 	}
-	for (i = 0; i < ARRAY_SIZE(view_regs); i++)
+	for (i = 0; i < ARRAY_SIZE(vfmig_st_view_regs); i++)
 		CHECK_EQ(src->regs[i], dst->regs[i]);
-	{
-		struct vfmig_dev_image *ia = vfmig_dev_image_alloc();
-		struct vfmig_dev_image *ib = vfmig_dev_image_alloc();
-
-		ia->config = src->st.config;
-		ib->config = dst->st.config;
-		/* the VSI id is each PF's own; everything else must match */
-		ib->config.vsi.vsi_id = ia->config.vsi.vsi_id;
-		CHECK(vfmig_dev_image_equal(ia, ib));
-		CHECK_EQ(dst->st.config.num_mac_filters, src->st.config.num_mac_filters);
-		CHECK_EQ(dst->st.config.promisc, src->st.config.promisc);
-		vfmig_dev_image_free(ia);
-		vfmig_dev_image_free(ib);
-	}
+	/* the VSI id is each PF's own; everything else must match */
+	CHECK(vfmig_st_config_equal(&src->st.config, &dst->st.config, true));
+	CHECK_EQ(dst->st.config.num_mac_filters, src->st.config.num_mac_filters);
+	CHECK_EQ(dst->st.config.promisc, src->st.config.promisc);
 	CHECK(!memcmp(&src->st.stats, &dst->st.stats, sizeof(src->st.stats)));
 	CHECK(dst->st.active && dst->st.vf_caps == src->st.vf_caps);
 	CHECK_ERR(vfmig_agent_resume(b->agent, 3, VFMIG_AGENT_RESUME_ALL, 1000,
@@ -769,10 +758,10 @@ static void test_restore_invalid_touches_nothing(void)
 	struct vfmig_dev_image *img = vfmig_dev_image_alloc();
 	struct vfmig_dev_image *bad = vfmig_dev_image_alloc();
 	char reason[VFMIG_AGENT_REASON_LEN];
-	struct vf_view *before, *after;
+	struct vfmig_st_view *before, *after;
 	struct vfmig_guest_cfg g;
-	struct host *a, *b;
-	struct vm *vm;
+	struct vfmig_st_host *a, *b;
+	struct vfmig_st_vm *vm;
 	int c, ret;
 
 	REQUIRE(cfg && bad_cfg);
@@ -858,8 +847,8 @@ static void test_cancel_same_heads(void)
 	struct vfmig_dev_image *i1 = vfmig_dev_image_alloc();
 	u32 *seen = calloc(4096, sizeof(u32)), *rseen = calloc(4096, sizeof(u32));
 	u32 bad = 0, sent = 0, injected = 0, got = 0, i;
-	struct host *h;
-	struct vm *vm;
+	struct vfmig_st_host *h;
+	struct vfmig_st_vm *vm;
 	u16 q;
 	int round;
 
@@ -931,8 +920,8 @@ static void test_staged_messages(void)
 	struct vfmig_model_vf_stats ms;
 	struct vfmig_guest_stats gs0, gs1;
 	u32 pend0, events = 0, i;
-	struct host *h;
-	struct vm *vm;
+	struct vfmig_st_host *h;
+	struct vfmig_st_vm *vm;
 
 	vm = running_vm(1, &h);
 	REQUIRE(vm);
@@ -976,8 +965,8 @@ static void test_calls_through_transport(void)
 	struct vfmig_dev_image *img = vfmig_dev_image_alloc();
 	char reason[VFMIG_AGENT_REASON_LEN] = "";
 	struct vfmig_pf_vf_limits lim;
-	struct host *h;
-	struct vm *vm;
+	struct vfmig_st_host *h;
+	struct vfmig_st_vm *vm;
 
 	REQUIRE(geo && cfg);
 	vm = running_vm(2, &h);

@@ -33,11 +33,12 @@
 /* Ground truth: every page the device wrote since the last report. */
 static u8 *truth_unreported;	/* per 4 KiB page of the VM being judged */
 static u8 *truth_ever;
-static struct vm *truth_vm;
+static struct vfmig_st_vm *truth_vm;
 static u64 truth_writes;
 
-/* W.dma_record while judging. */
-static void truth_record(struct vm *vm, u64 iova, u32 len, enum vfmig_model_engine e)
+/* The world's dma_record while judging. */
+static void truth_record(void *ctx, struct vfmig_st_vm *vm, u64 iova, u32 len,
+			 enum vfmig_model_engine e)
 {
 	u64 p;
 
@@ -62,7 +63,7 @@ struct judge {
 	u8 ever_reported[T_PAGES];
 };
 
-static void judge_start(struct vm *vm, struct judge *j)
+static void judge_start(struct vfmig_st_vm *vm, struct judge *j)
 {
 	static const struct vfmig_dirty_range all = { 0, T_RAM };
 	u64 psz = 4096;
@@ -74,12 +75,12 @@ static void judge_start(struct vm *vm, struct judge *j)
 	truth_ever = calloc(T_PAGES, 1);
 	truth_vm = vm;
 	truth_writes = 0;
-	W.dma_record = truth_record;
+	W.w->dma_record = truth_record;
 	CHECK_ERR(vfmig_vf_log_start(vm->vdev, &all, 1, &psz), 0);
 }
 
 /* One report: clear the truth of every page reported. */
-static void judge_report(struct vm *vm, struct judge *j)
+static void judge_report(struct vfmig_st_vm *vm, struct judge *j)
 {
 	u32 p;
 
@@ -127,12 +128,12 @@ static void judge_end(void)
 	truth_unreported = NULL;
 	truth_ever = NULL;
 	truth_vm = NULL;
-	W.dma_record = NULL;
+	W.w->dma_record = NULL;
 }
 
 /* Traffic both ways for @steps steps with a report every @every steps. */
-static void traffic(struct vm *vm, struct judge *j, u32 steps, u32 every,
-		    u32 *seq)
+static void traffic(struct vfmig_st_vm *vm, struct judge *j, u32 steps,
+		    u32 every, u32 *seq)
 {
 	u32 i;
 	u16 nq = vm->gcfg.num_queue_pairs;
@@ -201,8 +202,8 @@ static void test_trap_table(void)
 static void test_bad_accesses(void)
 {
 	struct vfmig_mediate_stats st0, st1;
-	struct host *h;
-	struct vm *vm;
+	struct vfmig_st_host *h;
+	struct vfmig_st_vm *vm;
 	u64 v = 0;
 
 	w_reset();
@@ -255,8 +256,8 @@ static void soundness_run(u16 queues, u16 ring, bool head_wb, u32 every,
 	struct vfmig_guest_cfg g;
 	struct judge *j;
 	u32 seq = 0, missed, truth;
-	struct host *h;
-	struct vm *vm;
+	struct vfmig_st_host *h;
+	struct vfmig_st_vm *vm;
 
 	w_reset();
 	h = host_new(queues, (u16)(queues + 1), 0x154c);
@@ -332,8 +333,8 @@ static void test_soundness_cancel_and_reset(void)
 	struct judge *j = calloc(1, sizeof(*j));
 	struct vfmig_guest_stats gs;
 	u32 seq = 0;
-	struct host *h;
-	struct vm *vm;
+	struct vfmig_st_host *h;
+	struct vfmig_st_vm *vm;
 	int round;
 
 	REQUIRE(j);
@@ -380,7 +381,7 @@ static void test_soundness_cancel_and_reset(void)
 }
 
 /* Program an RX queue of VF @vf by hand: ring at @base, @len entries. */
-static void hand_rxq(struct host *h, u16 vf, u16 q, u64 base, u16 len, bool on)
+static void hand_rxq(struct vfmig_st_host *h, u16 vf, u16 q, u64 base, u16 len, bool on)
 {
 	struct vfmig_hmc_rxq rx = { 0 };
 
@@ -406,8 +407,8 @@ static void test_hostile_tails(void)
 	struct vfmig_mediate_stats s0, s1;
 	static const struct vfmig_dirty_range all = { 0, T_RAM };
 	u64 psz = 4096, seed = 99, v;
-	struct host *h;
-	struct vm *vm;
+	struct vfmig_st_host *h;
+	struct vfmig_st_vm *vm;
 	u32 i, k;
 
 	w_reset();
@@ -494,7 +495,7 @@ static bool rep(const u64 *bits, u64 addr)
 }
 
 /* One report through the product's path (it looks at the RX rings first). */
-static void report_bits(struct vm *vm, u64 *bits)
+static void report_bits(struct vfmig_st_vm *vm, u64 *bits)
 {
 	struct vfmig_dirty_bitmap bm;
 	struct vfmig_dirty_out out = { .set = vfmig_dirty_bitmap_set, .ctx = &bm };
@@ -517,8 +518,8 @@ static void test_rx_buffers_reported_when_filled(void)
 	u64 *bits = calloc(T_PAGES / 64, sizeof(u64));
 	struct vfmig_mediate_stats st;
 	u64 psz = 4096;
-	struct host *h;
-	struct vm *vm;
+	struct vfmig_st_host *h;
+	struct vfmig_st_vm *vm;
 	int r, i;
 
 	REQUIRE(bits);
@@ -601,8 +602,8 @@ static u32 moving_buffers_run(bool bypass, u32 *truth_out)
 	const u64 ring = 0x200000, pool = 0x800000;
 	const u16 len = 64;
 	u32 next_buf = 0, ntu, ntc = 0, i, k, missed = ~0u;
-	struct host *h;
-	struct vm *vm;
+	struct vfmig_st_host *h;
+	struct vfmig_st_vm *vm;
 
 	if (!st || !j)
 		goto out;

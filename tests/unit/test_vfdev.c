@@ -23,96 +23,38 @@
  * ======================================================================== */
 
 #define T_STREAM_MAX	(1u << 20)
-#define T_VIEW_EXTRA_REGS	VFMIG_QTX_TAIL1(2), VFMIG_QRX_TAIL1(2),
-#define T_VIEW_CMP_VIRTCHNL	0
 #include "hostfix.h"
 
-static bool config_equal(const struct vfmig_dev_config *a,
-			 const struct vfmig_dev_config *b, bool ignore_vsi_id)
+/* ---- streams (tests/selftest/world.c) --------------------------------------- */
+
+/* Read the save stream until "nothing more"; returns bytes read. */
+static long save_drain(struct vfmig_vfdev *v, struct vfmig_st_sbuf *s, bool *eof)
 {
-	struct vfmig_dev_image *ia = vfmig_dev_image_alloc();
-	struct vfmig_dev_image *ib = vfmig_dev_image_alloc();
-	bool eq;
-
-	ia->config = *a;
-	ib->config = *b;
-	if (ignore_vsi_id)
-		ib->config.vsi.vsi_id = ia->config.vsi.vsi_id;
-	eq = vfmig_dev_image_equal(ia, ib);
-	vfmig_dev_image_free(ia);
-	vfmig_dev_image_free(ib);
-	return eq;
-}
-
-/* ---- streams -------------------------------------------------------------- */
-
-struct sbuf {
-	u8 *b;
-	size_t len;
-	size_t initial;		/* bytes read during pre-copy */
-};
-
-/* Read the save stream from @*pos until "nothing more"; returns bytes read. */
-static long save_drain(struct vfmig_vfdev *v, struct sbuf *s, bool *eof)
-{
-	long n, total = 0;
 	u64 seed = s->len * 7 + 1;
 
-	for (;;) {
-		size_t want = 1 + vt_rand(&seed) % 3000;
-
-		if (s->len + want > T_STREAM_MAX)
-			return -ENOSPC;
-		n = vfmig_vfdev_save_read(v, s->len, s->b + s->len, want, eof);
-		if (n <= 0)
-			return n < 0 ? n : total;
-		s->len += (size_t)n;
-		total += n;
-	}
+	return vfmig_st_save_drain(v, s, eof, &seed);
 }
 
-/* Write @len bytes in random sizes (1 byte .. 5000). */
-static long resume_feed(struct vfmig_vfdev *v, const u8 *b, size_t len, u64 *seed)
+static struct vfmig_st_sbuf *sbuf_new(void)
 {
-	size_t off = 0, n;
-	long r;
+	struct vfmig_st_sbuf *s = calloc(1, sizeof(*s));
 
-	while (off < len) {
-		n = 1 + vt_rand(seed) % (vt_rand(seed) % 4 ? 5000 : 16);
-		if (n > len - off)
-			n = len - off;
-		r = vfmig_vfdev_resume_write(v, b + off, n);
-		if (r < 0)
-			return r;
-		if ((size_t)r != n)
-			return -EIO;
-		off += n;
-	}
-	return (long)len;
-}
-
-static struct sbuf *sbuf_new(void)
-{
-	struct sbuf *s = calloc(1, sizeof(*s));
-
-	if (s)
-		s->b = malloc(T_STREAM_MAX);
-	if (s && !s->b) {
+	if (s && vfmig_st_sbuf_init(s, T_STREAM_MAX)) {
 		free(s);
 		return NULL;
 	}
 	return s;
 }
 
-static void sbuf_free(struct sbuf *s)
+static void sbuf_free(struct vfmig_st_sbuf *s)
 {
 	if (s)
-		free(s->b);
+		vfmig_st_sbuf_free(s);
 	free(s);
 }
 
 /* A source: guest with @queues queue pairs on VF 0 of host 0, running. */
-static struct vm *src_vm(u16 queues, struct host **hp)
+static struct vfmig_st_vm *src_vm(u16 queues, struct vfmig_st_host **hp)
 {
 	return running_vm_new(queues, hp);
 }
@@ -131,14 +73,14 @@ static struct vm *src_vm(u16 queues, struct host **hp)
 static void test_migrate_running_vf(void)
 {
 	u32 *seen = calloc(8192, sizeof(u32)), *rseen = calloc(8192, sizeof(u32));
-	struct sbuf *s = sbuf_new();
-	struct vf_view *vsrc, *vdst;
+	struct vfmig_st_sbuf *s = sbuf_new();
+	struct vfmig_st_view *vsrc, *vdst;
 	struct vfmig_pf_vf_state *st_dst = calloc(1, sizeof(*st_dst));
 	struct vfmig_pf_vf_state *st_src = calloc(1, sizeof(*st_src));
 	u64 seed = 42, init_b, dirty_b, size_b;
 	u32 sent = 0, injected = 0, got = 0, bad = 0, i;
-	struct vm *src, *dst;
-	struct host *a, *b;
+	struct vfmig_st_vm *src, *dst;
+	struct vfmig_st_host *a, *b;
 	bool eof = false;
 	char reason[VFMIG_AGENT_REASON_LEN];
 	u16 q;
@@ -173,12 +115,12 @@ static void test_migrate_running_vf(void)
 	CHECK_EQ(init_b, 0);
 	CHECK_ERR(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RESUMING), 0);
 	CHECK(!vfmig_vfdev_precopy_config_applied(dst->vdev));
-	CHECK_EQ(resume_feed(dst->vdev, s->b, s->len, &seed), (long)s->len);
+	CHECK_EQ(vfmig_st_resume_feed(dst->vdev, s->b, s->len, &seed), (long)s->len);
 	CHECK(vfmig_vfdev_precopy_config_applied(dst->vdev));
 	/* switchover-ack: the destination's filters are the source's already */
 	CHECK_ERR(vfmig_model_pf_hw_ops.vf_state_get(a->pf, 0, st_src), 0);
 	CHECK_ERR(vfmig_model_pf_hw_ops.vf_state_get(b->pf, 2, st_dst), 0);
-	CHECK(config_equal(&st_src->config, &st_dst->config, true));
+	CHECK(vfmig_st_config_equal(&st_src->config, &st_dst->config, true));
 	CHECK_EQ(st_dst->vf_caps, st_src->vf_caps);
 	for (i = 0; i < 200; i++) {
 		if (!vm_xmit_seq(src, (u16)(sent % 3), sent))
@@ -200,7 +142,7 @@ static void test_migrate_running_vf(void)
 	memcpy(dst->ram, src->ram, T_RAM);
 	memcpy(dst->mac, src->mac, 6);
 	dst->gcfg = src->gcfg;
-	CHECK_EQ(resume_feed(dst->vdev, s->b + s->initial, s->len - s->initial, &seed),
+	CHECK_EQ(vfmig_st_resume_feed(dst->vdev, s->b + s->initial, s->len - s->initial, &seed),
 		 (long)(s->len - s->initial));
 	vfmig_vfdev_reason(dst->vdev, reason, sizeof(reason));
 	CHECK_ERR(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_STOP), 0);
@@ -212,9 +154,9 @@ static void test_migrate_running_vf(void)
 		CHECK(!memcmp(&vsrc->tx[q], &vdst->tx[q], sizeof(vsrc->tx[q])));
 		CHECK(!memcmp(&vsrc->rx[q], &vdst->rx[q], sizeof(vsrc->rx[q])));
 	}
-	for (i = 0; i < ARRAY_SIZE(view_regs); i++)
+	for (i = 0; i < ARRAY_SIZE(vfmig_st_view_regs); i++)
 		CHECK_EQ(vsrc->regs[i], vdst->regs[i]);
-	CHECK(config_equal(&vsrc->st.config, &vdst->st.config, true));
+	CHECK(vfmig_st_config_equal(&vsrc->st.config, &vdst->st.config, true));
 	CHECK(!memcmp(&vsrc->st.stats, &vdst->st.stats, sizeof(vsrc->st.stats)));
 	CHECK(vsrc->tx[0].head != 0);
 	free(vsrc);
@@ -293,7 +235,7 @@ static int runs_in(enum vfmig_mig_state s)
  */
 static void test_every_arc_sequence(void)
 {
-	struct sbuf *stream = sbuf_new();
+	struct vfmig_st_sbuf *stream = sbuf_new();
 	u32 from, to, i, combos = 0;
 	u64 seed = 7;
 	bool eof;
@@ -301,7 +243,7 @@ static void test_every_arc_sequence(void)
 	REQUIRE(stream);
 	/* one valid stream of a 2-queue VF, for the RESUMING cases */
 	{
-		struct vm *s;
+		struct vfmig_st_vm *s;
 
 		w_reset();
 		s = src_vm(2, NULL);
@@ -313,10 +255,10 @@ static void test_every_arc_sequence(void)
 	for (from = 0; from < ARRAY_SIZE(all_states); from++) {
 		for (to = 0; to < ARRAY_SIZE(all_states); to++) {
 			enum vfmig_mig_state f = all_states[from], t = all_states[to];
-			struct sbuf *junk = sbuf_new();
+			struct vfmig_st_sbuf *junk = sbuf_new();
 			u32 seen[600] = { 0 }, bad = 0, sent = 0;
-			struct host *h;
-			struct vm *vm;
+			struct vfmig_st_host *h;
+			struct vfmig_st_vm *vm;
 			int ret, run;
 
 			REQUIRE(junk);
@@ -326,8 +268,8 @@ static void test_every_arc_sequence(void)
 			ret = vfmig_vfdev_set_state(vm->vdev, f);
 			CHECK_ERR(ret, 0);
 			if (f == VFMIG_MIG_RESUMING)
-				CHECK_EQ(resume_feed(vm->vdev, stream->b, stream->len, &seed),
-					 (long)stream->len);
+				CHECK_EQ(vfmig_st_resume_feed(vm->vdev, stream->b, stream->len,
+							      &seed), (long)stream->len);
 			if (f == VFMIG_MIG_PRE_COPY || f == VFMIG_MIG_PRE_COPY_P2P ||
 			    f == VFMIG_MIG_STOP_COPY)
 				save_drain(vm->vdev, junk, &eof);
@@ -353,8 +295,8 @@ static void test_every_arc_sequence(void)
 			}
 			combos++;
 			if (t == VFMIG_MIG_RESUMING && f != VFMIG_MIG_RESUMING)
-				CHECK_EQ(resume_feed(vm->vdev, stream->b, stream->len, &seed),
-					 (long)stream->len);
+				CHECK_EQ(vfmig_st_resume_feed(vm->vdev, stream->b, stream->len,
+							      &seed), (long)stream->len);
 			/* and back to RUNNING */
 			CHECK_ERR(vfmig_vfdev_set_state(vm->vdev, VFMIG_MIG_RUNNING), 0);
 			CHECK_EQ(enabled_mask(h, 0, false), 3);
@@ -403,10 +345,10 @@ static void test_cancel_everywhere(void)
 	for (c = 0; c < ARRAY_SIZE(cancel_from); c++) {
 		enum vfmig_mig_state st = cancel_from[c];
 		u32 *seen = calloc(4096, sizeof(u32));
-		struct sbuf *s = sbuf_new();
+		struct vfmig_st_sbuf *s = sbuf_new();
 		u32 sent = 0, bad = 0, got = 0, injected = 0;
-		struct host *h;
-		struct vm *vm;
+		struct vfmig_st_host *h;
+		struct vfmig_st_vm *vm;
 		bool eof;
 
 		REQUIRE(seen && s);
@@ -473,10 +415,10 @@ static void test_incompatible_destination(void)
 
 	for (c = 0; c < 5; c++) {
 		char reason[VFMIG_AGENT_REASON_LEN] = "";
-		struct sbuf *s = sbuf_new();
+		struct vfmig_st_sbuf *s = sbuf_new();
 		u32 seen[200] = { 0 }, bad = 0, i;
-		struct host *a, *b;
-		struct vm *src, *dst;
+		struct vfmig_st_host *a, *b;
+		struct vfmig_st_vm *src, *dst;
 		u64 seed = 3;
 		bool eof;
 		long r;
@@ -519,7 +461,7 @@ static void test_incompatible_destination(void)
 		if (c == 4)
 			s->b[VFMIG_REC_HDR_LEN] ^= 0xff;	/* MATCH.magic */
 		CHECK_ERR(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RESUMING), 0);
-		r = resume_feed(dst->vdev, s->b, s->len, &seed);
+		r = vfmig_st_resume_feed(dst->vdev, s->b, s->len, &seed);
 		CHECK_ERR(r, want);
 		vfmig_vfdev_reason(dst->vdev, reason, sizeof(reason));
 		CHECK(reason[0] != 0);
@@ -563,11 +505,11 @@ static void test_incompatible_destination(void)
 static void test_destination_ring_limit(void)
 {
 	char reason[VFMIG_AGENT_REASON_LEN] = "";
-	struct sbuf *s = sbuf_new();
+	struct vfmig_st_sbuf *s = sbuf_new();
 	u32 seen[200] = { 0 }, bad = 0, i;
 	struct vfmig_guest_cfg g;
-	struct host *a, *b;
-	struct vm *src, *dst;
+	struct vfmig_st_host *a, *b;
+	struct vfmig_st_vm *src, *dst;
 	u64 seed = 5;
 	bool eof;
 	long r;
@@ -591,7 +533,7 @@ static void test_destination_ring_limit(void)
 	CHECK_ERR(vfmig_vfdev_set_state(src->vdev, VFMIG_MIG_PRE_COPY), 0);
 	CHECK(save_drain(src->vdev, s, &eof) > 0);
 	CHECK_ERR(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RESUMING), 0);
-	r = resume_feed(dst->vdev, s->b, s->len, &seed);
+	r = vfmig_st_resume_feed(dst->vdev, s->b, s->len, &seed);
 	CHECK_ERR(r, -ERANGE);
 	vfmig_vfdev_reason(dst->vdev, reason, sizeof(reason));
 	CHECK(strstr(reason, "-descriptor rings, this VF allows 512") != NULL);
@@ -650,7 +592,7 @@ static size_t reencode(const struct vfmig_dev_image *img, u8 *out)
  */
 static void test_corrupt_stream(void)
 {
-	struct sbuf *good = sbuf_new(), *bad = sbuf_new();
+	struct vfmig_st_sbuf *good = sbuf_new(), *bad = sbuf_new();
 	struct vfmig_stream_parser *p;
 	struct vfmig_dev_image *img = vfmig_dev_image_alloc();
 	int c;
@@ -660,7 +602,7 @@ static void test_corrupt_stream(void)
 	REQUIRE(good && bad);
 	w_reset();
 	{
-		struct vm *s = src_vm(2, NULL);
+		struct vfmig_st_vm *s = src_vm(2, NULL);
 
 		REQUIRE(s);
 		w_run(100);
@@ -679,9 +621,9 @@ static void test_corrupt_stream(void)
 	img->runtime.num_mbx_msgs = 0;
 
 	for (c = 0; c < 6; c++) {
-		struct host *h = NULL;
-		struct vf_view *before, *mid, *after;
-		struct vm *dst;
+		struct vfmig_st_host *h = NULL;
+		struct vfmig_st_view *before, *mid, *after;
+		struct vfmig_st_vm *dst;
 		int ret, want;
 
 		memcpy(bad->b, good->b, good->len);
@@ -727,19 +669,19 @@ static void test_corrupt_stream(void)
 		REQUIRE(before);
 		CHECK_ERR(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RESUMING), 0);
 		/* pre-copy part first, like a migration; then the rest */
-		CHECK_EQ(resume_feed(dst->vdev, bad->b, good->initial, &seed),
+		CHECK_EQ(vfmig_st_resume_feed(dst->vdev, bad->b, good->initial, &seed),
 			 (long)good->initial);
 		/* the source's configuration reached the PF host (pre-apply)... */
 		mid = view_take(h, 1);
 		CHECK(mid && mid->st.active && !before->st.active);
-		resume_feed(dst->vdev, bad->b + good->initial, bad->len - good->initial,
-			    &seed);
+		vfmig_st_resume_feed(dst->vdev, bad->b + good->initial,
+				     bad->len - good->initial, &seed);
 		ret = vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_STOP);
 		CHECK_ERR(ret, want);
 		CHECK_EQ(vfmig_vfdev_get_state(dst->vdev), VFMIG_MIG_ERROR);
 		/* ...and the failed resume took it back: nothing half-applied */
 		after = view_take(h, 1);
-		CHECK(after && view_equal(before, after));
+		CHECK(after && vfmig_st_view_equal(before, after, VFMIG_ST_VIEW_ANY_VIRTCHNL));
 		free(mid);
 		/* no way out of ERROR but a reset */
 		CHECK_ERR(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RUNNING), -EINVAL);
@@ -750,9 +692,9 @@ static void test_corrupt_stream(void)
 	}
 	/* a reset in the middle of a resume also takes the pre-apply back */
 	{
-		struct vf_view *before, *after;
-		struct host *h;
-		struct vm *dst;
+		struct vfmig_st_view *before, *after;
+		struct vfmig_st_host *h;
+		struct vfmig_st_vm *dst;
 
 		w_reset();
 		h = host_new(4, 5, 0x154c);
@@ -762,19 +704,19 @@ static void test_corrupt_stream(void)
 		before = view_take(h, 1);
 		REQUIRE(before);
 		CHECK_ERR(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RESUMING), 0);
-		CHECK_EQ(resume_feed(dst->vdev, good->b, good->initial, &seed),
+		CHECK_EQ(vfmig_st_resume_feed(dst->vdev, good->b, good->initial, &seed),
 			 (long)good->initial);
 		CHECK(vfmig_vfdev_precopy_config_applied(dst->vdev));
 		vfmig_vfdev_reset(dst->vdev);
 		after = view_take(h, 1);
-		CHECK(after && view_equal(before, after));
+		CHECK(after && vfmig_st_view_equal(before, after, VFMIG_ST_VIEW_ANY_VIRTCHNL));
 		free(before);
 		free(after);
 	}
 	/* the good stream still restores */
 	{
-		struct host *h;
-		struct vm *dst;
+		struct vfmig_st_host *h;
+		struct vfmig_st_vm *dst;
 
 		w_reset();
 		h = host_new(4, 5, 0x154c);
@@ -782,7 +724,8 @@ static void test_corrupt_stream(void)
 		dst = vm_new(h, 1, NULL);
 		REQUIRE(dst);
 		CHECK_ERR(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RESUMING), 0);
-		CHECK_EQ(resume_feed(dst->vdev, good->b, good->len, &seed), (long)good->len);
+		CHECK_EQ(vfmig_st_resume_feed(dst->vdev, good->b, good->len, &seed),
+			 (long)good->len);
 		CHECK_ERR(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RUNNING), 0);
 		CHECK_EQ(enabled_mask(h, 1, false), 3);
 	}
@@ -801,10 +744,10 @@ static void test_corrupt_stream(void)
  */
 static void test_precopy_info_and_size(void)
 {
-	struct sbuf *s = sbuf_new();
+	struct vfmig_st_sbuf *s = sbuf_new();
 	u64 init_b, dirty_b, size0, size1, size2;
-	struct host *h;
-	struct vm *vm;
+	struct vfmig_st_host *h;
+	struct vfmig_st_vm *vm;
 	bool eof, spoof;
 	long n;
 	u8 tmp[16];
@@ -905,8 +848,8 @@ static void test_precopy_info_and_size(void)
 /* Interrupts raised while not RUNNING are held and delivered once, on RUNNING. */
 static void test_irq_held(void)
 {
-	struct host *h;
-	struct vm *vm;
+	struct vfmig_st_host *h;
+	struct vfmig_st_vm *vm;
 
 	w_reset();
 	h = host_new(4, 5, 0x154c);
@@ -943,10 +886,10 @@ static void test_irq_held(void)
  */
 static void test_pending_messages_migrate(void)
 {
-	struct sbuf *s = sbuf_new();
+	struct vfmig_st_sbuf *s = sbuf_new();
 	struct vfmig_guest_stats g0, g1;
-	struct vm *src, *dst;
-	struct host *a, *b;
+	struct vfmig_st_vm *src, *dst;
+	struct vfmig_st_host *a, *b;
 	u64 seed = 5;
 	bool eof;
 	struct vfmig_stream_parser *p;
@@ -977,7 +920,7 @@ static void test_pending_messages_migrate(void)
 	memcpy(dst->ram, src->ram, T_RAM);
 	dst->gcfg = src->gcfg;
 	CHECK_ERR(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RESUMING), 0);
-	CHECK_EQ(resume_feed(dst->vdev, s->b, s->len, &seed), (long)s->len);
+	CHECK_EQ(vfmig_st_resume_feed(dst->vdev, s->b, s->len, &seed), (long)s->len);
 	CHECK_ERR(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RUNNING), 0);
 	dst->vcpu = true;
 	w_run(500);
@@ -995,8 +938,8 @@ static void test_quiesce_failure_keeps_running(void)
 	struct vfmig_model_faults f = { 0 };
 	char reason[VFMIG_AGENT_REASON_LEN];
 	u32 seen[100] = { 0 }, bad = 0, i;
-	struct host *h;
-	struct vm *vm;
+	struct vfmig_st_host *h;
+	struct vfmig_st_vm *vm;
 
 	w_reset();
 	vm = src_vm(2, &h);
