@@ -16,6 +16,17 @@
  * (vm.max_map_count), the whole view is made writable and the next sync
  * reports every page dirty: more copying, never a missed write.
  *
+ * Second tracker (lab_ram_use_uffd(), the netns lab's --cpu-tracking uffd):
+ * userfaultfd write-protect on the vCPU view with UFFD_FEATURE_WP_ASYNC (the
+ * kernel resolves a write fault itself, marking the page written) and
+ * WP_UNPOPULATED (pages the view never mapped count as protected), and the
+ * PAGEMAP_SCAN ioctl, which returns the written pages and protects them
+ * again in one call (PM_SCAN_WP_MATCHING), as CRIU-style trackers do. Sound
+ * for the same reason: a page is reported unless its PTE carries the
+ * write-protect bit, and only a write-protect fault clears it. Writes by
+ * the kernel into the view (read() into guest RAM) are tracked too, which
+ * mprotect cannot do (they fail with EFAULT instead).
+ *
  * Single-threaded use (the lab's simulation loop). Userspace only.
  */
 #ifndef VFMIG_LAB_GUESTMEM_H
@@ -23,8 +34,17 @@
 
 #include "lab.h"
 
+enum lab_wp_kind {
+	LAB_WP_MPROTECT,
+	LAB_WP_UFFD,
+};
+
 struct lab_ram {
 	int fd;
+	enum lab_wp_kind kind;
+	int uffd, pagemap;		/* LAB_WP_UFFD */
+	void *scan_vec;
+	u64 scans;			/* PAGEMAP_SCAN calls */
 	u64 size;
 	u64 npages;
 	u8 *cpu;
@@ -42,6 +62,14 @@ struct lab_ram {
 /* @size: bytes, a multiple of 4 KiB. NULL with errno set on failure. */
 struct lab_ram *lab_ram_new(u64 size, const char *name);
 void lab_ram_free(struct lab_ram *r);
+
+/*
+ * Track the cpu view with userfaultfd WP_ASYNC + PAGEMAP_SCAN instead of
+ * mprotect. 0, or -errno with a one-line reason (the kernel lacks it, or
+ * the sandbox forbids userfaultfd).
+ */
+int lab_ram_use_uffd(struct lab_ram *r, char *err, size_t errlen);
+const char *lab_ram_tracker_name(const struct lab_ram *r);
 
 /* Start tracking: clear the dirty set and write-protect the cpu view. */
 int lab_ram_wp_start(struct lab_ram *r);

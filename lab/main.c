@@ -16,13 +16,12 @@
 #include <stdlib.h>
 #include <strings.h>
 #include <vfmig/fsm.h>
+#include "cli.h"
 #include "sim.h"
 
 static const char *cmd = "vfmig-lab";
 
-static void usage_error(const char *sub, const char *fmt, ...) __printf(2, 3)
-	__attribute__((noreturn));
-static void usage_error(const char *sub, const char *fmt, ...)
+void lab_usage_error(const char *sub, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -95,21 +94,28 @@ static const char load_help[] =
 static const char demo_help[] =
 "usage: vfmig-lab demo [--seed N]\n"
 "\n"
-"One live migration (4 queue pairs x 512, bidirectional traffic) with a human\n"
-"summary. The full demo, with network namespaces, iperf3 through a TAP\n"
-"device and a throughput plot, comes with the netns lab (issue 6).\n";
+"One live migration in the in-process lab (4 queue pairs x 512, bidirectional\n"
+"test traffic) with a human summary. The full demo, with the hosts as\n"
+"processes in network namespaces, iperf3 through the VF and a throughput\n"
+"plot, is `make demo` (scripts/demo.sh; docs/lab.md section 7).\n";
 
 static const char main_help[] =
 "usage: vfmig-lab COMMAND [options]\n"
 "\n"
-"Two simulated hosts with X710 PFs in one process; a VM whose SR-IOV VF\n"
-"carries traffic is live-migrated between them.\n"
+"Two simulated hosts with X710 PFs, in one process or (the netns lab) as\n"
+"processes in network namespaces; a VM whose SR-IOV VF carries traffic is\n"
+"live-migrated between them.\n"
 "\n"
 "commands:\n"
 "  migrate   live-migrate a VM with traffic and check everything\n"
 "  save      write a VF's device-state stream to a file\n"
 "  load      feed a device-state stream to a fresh destination VF\n"
-"  demo      one migration with a human summary\n"
+"  demo      one in-process migration with a human summary\n"
+"netns lab (make demo, scripts/demo.sh):\n"
+"  host      one host as a process: model PF, agent, driver core, the VM\n"
+"  capture   the peer side's libpcap view of the VM's traffic\n"
+"  report    merge hosts, capture and iperf3 into report.json and a plot\n"
+"  json      print values from a JSON file (for scripts)\n"
 "  help      this text\n"
 "\n"
 "'vfmig-lab COMMAND --help' describes each command. docs/lab.md explains\n"
@@ -117,47 +123,47 @@ static const char main_help[] =
 
 /* ---- parsing ---------------------------------------------------------------- */
 
-static u64 parse_u64(const char *sub, const char *opt, const char *v, u64 lo, u64 hi)
+u64 lab_parse_u64(const char *sub, const char *opt, const char *v, u64 lo, u64 hi)
 {
 	char *end;
 	unsigned long long x;
 
 	if (!v || !*v || *v == '-')
-		usage_error(sub, "%s needs a number", opt);
+		lab_usage_error(sub, "%s needs a number", opt);
 	errno = 0;
 	x = strtoull(v, &end, 0);
 	if (errno || *end)
-		usage_error(sub, "%s: '%s' is not a number", opt, v);
+		lab_usage_error(sub, "%s: '%s' is not a number", opt, v);
 	if (x < lo || x > hi)
-		usage_error(sub, "%s %llu is out of range (%llu..%llu)", opt, x,
+		lab_usage_error(sub, "%s %llu is out of range (%llu..%llu)", opt, x,
 			    (unsigned long long)lo, (unsigned long long)hi);
 	return x;
 }
 
-static double parse_double(const char *sub, const char *opt, const char *v,
-			   double lo, double hi)
+double lab_parse_double(const char *sub, const char *opt, const char *v,
+			double lo, double hi)
 {
 	char *end;
 	double x;
 
 	if (!v || !*v)
-		usage_error(sub, "%s needs a number", opt);
+		lab_usage_error(sub, "%s needs a number", opt);
 	errno = 0;
 	x = strtod(v, &end);
 	if (errno || *end || x != x)
-		usage_error(sub, "%s: '%s' is not a number", opt, v);
+		lab_usage_error(sub, "%s: '%s' is not a number", opt, v);
 	if (x < lo || x > hi)
-		usage_error(sub, "%s %s is out of range (%g..%g)", opt, v, lo, hi);
+		lab_usage_error(sub, "%s %s is out of range (%g..%g)", opt, v, lo, hi);
 	return x;
 }
 
-static u64 parse_bandwidth(const char *sub, const char *v)
+u64 lab_parse_bandwidth(const char *sub, const char *opt, const char *v)
 {
 	double x, mult = 1;
 	char *end;
 
 	if (!v || !*v)
-		usage_error(sub, "--bandwidth needs a rate");
+		lab_usage_error(sub, "%s needs a rate", opt);
 	x = strtod(v, &end);
 	if (*end == 'G' || *end == 'g')
 		mult = 1e9;
@@ -170,10 +176,10 @@ static u64 parse_bandwidth(const char *sub, const char *v)
 	if (!strcasecmp(end, "bit") || !strcasecmp(end, "bps") || !strcasecmp(end, "b/s"))
 		end += strlen(end);
 	if (*end || x != x)
-		usage_error(sub, "--bandwidth: '%s' is not a rate (10G, 2.5G, 800M)", v);
+		lab_usage_error(sub, "%s: '%s' is not a rate (10G, 2.5G, 800M)", opt, v);
 	x *= mult;
 	if (x < 1e6 || x > 1e12)
-		usage_error(sub, "--bandwidth %s is out of range (1M..1000G)", v);
+		lab_usage_error(sub, "%s %s is out of range (1M..1000G)", opt, v);
 	return (u64)x;
 }
 
@@ -192,7 +198,7 @@ static int parse_cancel_state(const char *sub, const char *v)
 	for (i = 0; v && i < ARRAY_SIZE(t); i++)
 		if (!strcasecmp(v, t[i].n))
 			return t[i].s;
-	usage_error(sub, "--cancel-at %s: a migration can be cancelled in PRE_COPY, PRE_COPY_P2P, RUNNING_P2P, STOP, STOP_COPY or RESUMING",
+	lab_usage_error(sub, "--cancel-at %s: a migration can be cancelled in PRE_COPY, PRE_COPY_P2P, RUNNING_P2P, STOP, STOP_COPY or RESUMING",
 		    v ? v : "(nothing)");
 }
 
@@ -206,7 +212,7 @@ static enum lab_traffic parse_traffic(const char *sub, const char *v)
 		return LAB_TRAFFIC_TX;
 	if (v && !strcmp(v, "bidir"))
 		return LAB_TRAFFIC_BIDIR;
-	usage_error(sub, "--traffic %s: use idle, rx, tx or bidir", v ? v : "(nothing)");
+	lab_usage_error(sub, "--traffic %s: use idle, rx, tx or bidir", v ? v : "(nothing)");
 }
 
 enum { F_MIGRATE = 1, F_SAVE = 2, F_LOAD = 4, F_GUEST = F_MIGRATE | F_SAVE };
@@ -264,65 +270,65 @@ static void parse(const char *sub, u32 where, int argc, char **argv,
 			exit(LAB_EXIT_OK);
 		}
 		if (strncmp(a, "--", 2))
-			usage_error(sub, "unexpected argument '%s'", a);
+			lab_usage_error(sub, "unexpected argument '%s'", a);
 		name = a + 2;
 		eq = strchr(name, '=');
 		nl = eq ? (size_t)(eq - name) : strlen(name);
 		if (nl >= sizeof(nbuf))
-			usage_error(sub, "unknown option %s", a);
+			lab_usage_error(sub, "unknown option %s", a);
 		memcpy(nbuf, name, nl);
 		nbuf[nl] = 0;
 		for (k = 0; k < ARRAY_SIZE(opts); k++)
 			if (!strcmp(opts[k].name, nbuf) && (opts[k].where & where))
 				op = &opts[k];
 		if (!op)
-			usage_error(sub, "unknown option --%s", nbuf);
+			lab_usage_error(sub, "unknown option --%s", nbuf);
 		if (op->arg) {
 			if (eq)
 				val = eq + 1;
 			else if (i + 1 < argc)
 				val = argv[++i];
 			else
-				usage_error(sub, "--%s needs a value", nbuf);
+				lab_usage_error(sub, "--%s needs a value", nbuf);
 		} else if (eq) {
-			usage_error(sub, "--%s takes no value", nbuf);
+			lab_usage_error(sub, "--%s takes no value", nbuf);
 		}
 		if (!strcmp(nbuf, "queues"))
-			o->queues = (u16)parse_u64(sub, a, val, 1, 16);
+			o->queues = (u16)lab_parse_u64(sub, a, val, 1, 16);
 		else if (!strcmp(nbuf, "ring")) {
-			o->ring = (u16)parse_u64(sub, "--ring", val, 64, 4096);
+			o->ring = (u16)lab_parse_u64(sub, "--ring", val, 64, 4096);
 			if (o->ring % 32)
-				usage_error(sub, "--ring %u is not a multiple of 32", o->ring);
+				lab_usage_error(sub, "--ring %u is not a multiple of 32", o->ring);
 		} else if (!strcmp(nbuf, "ram-mib"))
-			o->ram_mib = (u32)parse_u64(sub, "--ram-mib", val, 4, 16384);
+			o->ram_mib = (u32)lab_parse_u64(sub, "--ram-mib", val, 4, 16384);
 		else if (!strcmp(nbuf, "seconds"))
-			o->seconds = parse_double(sub, "--seconds", val, 0.001, 3600);
+			o->seconds = lab_parse_double(sub, "--seconds", val, 0.001, 3600);
 		else if (!strcmp(nbuf, "rate"))
-			o->rate_pps = parse_u64(sub, "--rate", val, 1, 5000000);
+			o->rate_pps = lab_parse_u64(sub, "--rate", val, 1, 5000000);
 		else if (!strcmp(nbuf, "traffic"))
 			o->traffic = parse_traffic(sub, val);
 		else if (!strcmp(nbuf, "dirty-rate"))
-			o->dirty_rate = parse_u64(sub, "--dirty-rate", val, 0, 10000000);
+			o->dirty_rate = lab_parse_u64(sub, "--dirty-rate", val, 0, 10000000);
 		else if (!strcmp(nbuf, "seed"))
-			o->seed = parse_u64(sub, "--seed", val, 0, U64_MAX);
+			o->seed = lab_parse_u64(sub, "--seed", val, 0, U64_MAX);
 		else if (!strcmp(nbuf, "quiet"))
 			o->quiet = true;
 		else if (!strcmp(nbuf, "cancel-at"))
 			o->cancel_at = parse_cancel_state(sub, val);
 		else if (!strcmp(nbuf, "dest-max-queues"))
-			o->dest_max_queues = (u16)parse_u64(sub, "--dest-max-queues", val, 1, 16);
+			o->dest_max_queues = (u16)lab_parse_u64(sub, "--dest-max-queues", val, 1, 16);
 		else if (!strcmp(nbuf, "json"))
 			o->json = val;
 		else if (!strcmp(nbuf, "stats"))
 			o->stats = val;
 		else if (!strcmp(nbuf, "bandwidth"))
-			o->bandwidth_bps = parse_bandwidth(sub, val);
+			o->bandwidth_bps = lab_parse_bandwidth(sub, "--bandwidth", val);
 		else if (!strcmp(nbuf, "downtime-limit"))
-			o->downtime_limit_ms = parse_u64(sub, "--downtime-limit", val, 1, 100000);
+			o->downtime_limit_ms = lab_parse_u64(sub, "--downtime-limit", val, 1, 100000);
 		else if (!strcmp(nbuf, "max-rounds"))
-			o->max_rounds = (u32)parse_u64(sub, "--max-rounds", val, 1, 200);
+			o->max_rounds = (u32)lab_parse_u64(sub, "--max-rounds", val, 1, 200);
 		else if (!strcmp(nbuf, "migrate-at"))
-			o->migrate_at = parse_double(sub, "--migrate-at", val, 0, 1);
+			o->migrate_at = lab_parse_double(sub, "--migrate-at", val, 0, 1);
 		else if (!strcmp(nbuf, "no-device-precopy")) {
 			o->device_precopy = false;
 			precopy_set = true;
@@ -333,12 +339,12 @@ static void parse(const char *sub, u32 where, int argc, char **argv,
 		else if (!strcmp(nbuf, "debug-skip-final-pages"))
 			o->skip_final_pages = true;
 		else if (!strcmp(nbuf, "debug-corrupt-frames"))
-			o->corrupt_every = (u32)parse_u64(sub, "--debug-corrupt-frames", val, 1, 1000000);
+			o->corrupt_every = (u32)lab_parse_u64(sub, "--debug-corrupt-frames", val, 1, 1000000);
 		else if (!strcmp(nbuf, "step-us"))
-			o->step_ns = (u32)parse_u64(sub, "--step-us", val, 1, 1000) * 1000;
+			o->step_ns = (u32)lab_parse_u64(sub, "--step-us", val, 1, 1000) * 1000;
 		else if (!strcmp(nbuf, "out") || !strcmp(nbuf, "in")) {
 			if (!val || !*val)
-				usage_error(sub, "--%s needs a file name", nbuf);
+				lab_usage_error(sub, "--%s needs a file name", nbuf);
 			o->path = val;
 		}
 		else
@@ -349,18 +355,18 @@ static void parse(const char *sub, u32 where, int argc, char **argv,
 		o->device_precopy = false;
 	} else if ((o->cancel_at == VFMIG_MIG_PRE_COPY ||
 		    o->cancel_at == VFMIG_MIG_PRE_COPY_P2P) && precopy_set) {
-		usage_error(sub, "--cancel-at %s needs device pre-copy (drop --no-device-precopy)",
+		lab_usage_error(sub, "--cancel-at %s needs device pre-copy (drop --no-device-precopy)",
 			    vfmig_fsm_state_name(o->cancel_at));
 	}
 	if ((where & F_GUEST) && o->ram_mib &&
 	    (u64)o->ram_mib * LAB_MIB < lab_ram_needed(o))
-		usage_error(sub, "--ram-mib %u is too small for %u queue pairs x %u descriptors (needs %llu)",
+		lab_usage_error(sub, "--ram-mib %u is too small for %u queue pairs x %u descriptors (needs %llu)",
 			    o->ram_mib, o->queues, o->ring,
 			    (unsigned long long)(lab_ram_needed(o) / LAB_MIB));
 	if ((where & F_SAVE) && !(where & F_MIGRATE) && !o->path)
-		usage_error(sub, "--out FILE is required");
+		lab_usage_error(sub, "--out FILE is required");
 	if ((where & F_LOAD) && !o->path)
-		usage_error(sub, "--in FILE is required");
+		lab_usage_error(sub, "--in FILE is required");
 }
 
 /* ---- commands --------------------------------------------------------------- */
@@ -433,6 +439,14 @@ int main(int argc, char **argv)
 		parse(sub, F_LOAD, argc - 2, argv + 2, &o, load_help);
 		return lab_run_load(&o);
 	}
+	if (!strcmp(sub, "host"))
+		return lab_host_main(argc - 2, argv + 2);
+	if (!strcmp(sub, "capture"))
+		return lab_capture_main(argc - 2, argv + 2);
+	if (!strcmp(sub, "report"))
+		return lab_report_main(argc - 2, argv + 2);
+	if (!strcmp(sub, "json"))
+		return lab_json_main(argc - 2, argv + 2);
 	if (!strcmp(sub, "demo")) {
 		int i;
 
@@ -442,16 +456,16 @@ int main(int argc, char **argv)
 				return LAB_EXIT_OK;
 			}
 			if (!strcmp(argv[i], "--seed") && i + 1 < argc)
-				o.seed = parse_u64("demo", "--seed", argv[++i], 0, U64_MAX);
+				o.seed = lab_parse_u64("demo", "--seed", argv[++i], 0, U64_MAX);
 			else
-				usage_error("demo", "unexpected argument '%s'", argv[i]);
+				lab_usage_error("demo", "unexpected argument '%s'", argv[i]);
 		}
 		printf("vfmig-lab demo: the in-process lab (two simulated hosts, one VM, a VF carrying traffic).\n"
-		       "The full demo (network namespaces, iperf3 through a TAP, a throughput plot) comes with\n"
-		       "the netns lab (issue 6). Running one migration now:\n\n");
+		       "The full demo (hosts in network namespaces, iperf3 through the VF, a throughput plot)\n"
+		       "is `make demo`. Running one in-process migration now:\n\n");
 		return do_migrate(&o, "demo");
 	}
-	fprintf(stderr, "%s: unknown command '%s' (commands: migrate, save, load, demo, help)\n",
+	fprintf(stderr, "%s: unknown command '%s' (commands: migrate, save, load, demo, host, capture, report, json, help)\n",
 		cmd, sub);
 	return LAB_EXIT_USAGE;
 }

@@ -469,8 +469,13 @@ static void src_round_end(struct lab_mig_src *s, u64 now)
 	}
 	remaining = lab_bweight(s->set, s->npages) * LAB_PAGE_SIZE + sc;
 	s->last_remaining = remaining;
-	threshold = (u64)((unsigned __int128)s->out->bytes_per_sec *
+	/* QEMU: threshold = bandwidth (measured on a real link) x limit */
+	s->last_rate_Bps = lab_link_rate(s->out, now);
+	threshold = (u64)((unsigned __int128)s->last_rate_Bps *
 			  s->p.downtime_limit_ns / 1000000000ULL);
+	s->last_threshold = threshold;
+	if (s->h.round_end)
+		s->h.round_end(s->h.ctx, s);
 	if ((remaining <= threshold || s->rounds >= s->p.max_rounds) &&
 	    (s->acked || !s->p.device_precopy)) {
 		src_switchover(s, now);
@@ -500,7 +505,9 @@ static void src_poll_return(struct lab_mig_src *s, u64 now)
 		case LAB_MIG_ERROR:
 			snprintf(reason, sizeof(reason), "%.*s", (int)m->len,
 				 (const char *)m->data);
-			if (m->arg)	/* the destination cancelled on request */
+			if (m->arg == 2)	/* the link broke */
+				src_cancel(s, now, LAB_MIG_FAILED, "%s", reason);
+			else if (m->arg)	/* the destination cancelled on request */
 				src_cancel(s, now, LAB_MIG_CANCELLED, "%s", reason);
 			else if (s->state == SRC_PRECOPY)
 				src_cancel(s, now, LAB_MIG_REFUSED,
@@ -626,6 +633,8 @@ static void dst_complete(struct lab_mig_dst *d, u64 now)
 	char why[200];
 	int ret;
 
+	/* a destination that read for long (real time) is later than @now */
+	now = hnow(&d->h, now);
 	d->t_complete = now;
 	if (d->h.dest_loaded)
 		d->h.dest_loaded(d->h.ctx);
@@ -699,9 +708,12 @@ void lab_mig_dst_step(struct lab_mig_dst *d, u64 now)
 			for (i = 0; i < m->arg && (i + 1) * PAGE_REC <= m->len; i++, p += PAGE_REC) {
 				u64 pfn = vfmig_get_le64(p);
 
-				if (pfn < d->ram->npages)
+				if (pfn < d->ram->npages) {
 					memcpy(d->ram->dev + (pfn << LAB_PAGE_SHIFT), p + 8,
 					       LAB_PAGE_SIZE);
+					if (d->h.page_received)
+						d->h.page_received(d->h.ctx, pfn, p + 8);
+				}
 				d->pages++;
 			}
 			break;
@@ -729,7 +741,11 @@ void lab_mig_dst_step(struct lab_mig_dst *d, u64 now)
 			break;
 		case LAB_MIG_CANCEL:
 			d->dev->ops->reset(d->dev);
-			snprintf(d->error, sizeof(d->error), "cancelled by the source");
+			if (m->len)
+				snprintf(d->error, sizeof(d->error), "%.*s",
+					 (int)m->len, (const char *)m->data);
+			else
+				snprintf(d->error, sizeof(d->error), "cancelled by the source");
 			d->outcome = LAB_MIG_CANCELLED;
 			d->state = DST_END;
 			break;

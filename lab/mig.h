@@ -46,9 +46,10 @@ enum lab_mig_msg_type {
 	LAB_MIG_PAGES,		/* data: n x { le64 pfn, 4096 bytes } */
 	LAB_MIG_DEV,		/* arg: 0 pre-copy, 1 stop-copy; data: stream bytes */
 	LAB_MIG_COMPLETE,	/* everything was sent */
-	LAB_MIG_CANCEL,
+	LAB_MIG_CANCEL,		/* data (optional): why */
 	LAB_MIG_ACK,		/* return path: switchover-ack */
-	LAB_MIG_ERROR,		/* return path: data is a one-line reason */
+	LAB_MIG_ERROR,		/* return path: data is a one-line reason; arg 1: the
+				 * destination cancelled on request, 2: the link broke */
 	LAB_MIG_RESUMED,	/* return path: the VM runs at the destination */
 };
 
@@ -89,6 +90,8 @@ static inline u64 lab_phase_ns(const struct lab_phase *p)
 	return p->wall_ns + p->virt_ns;
 }
 
+struct lab_mig_src;
+
 struct lab_mig_hooks {
 	/* the caller's virtual time, after arcs that ran the model */
 	u64 (*now)(void *ctx);
@@ -100,6 +103,10 @@ struct lab_mig_hooks {
 	void (*src_stopped)(void *ctx);		/* final sync done: no more DMA */
 	void (*dest_loaded)(void *ctx);		/* all data in, device not restored */
 	void (*dest_running)(void *ctx);	/* the vCPU runs at the destination */
+	/* optional: a pre-copy round ended (progress display) */
+	void (*round_end)(void *ctx, const struct lab_mig_src *s);
+	/* optional: the destination stored page @pfn (its new bytes at @data) */
+	void (*page_received)(void *ctx, u64 pfn, const u8 *data);
 	void *ctx;
 };
 
@@ -149,6 +156,8 @@ struct lab_mig_src {
 	u64 dev_reports;
 	u64 dev_pages_reported;		/* sum over reports */
 	u64 last_remaining;
+	u64 last_threshold;		/* bandwidth x downtime-limit, bytes */
+	u64 last_rate_Bps;		/* the bandwidth it planned with */
 	struct lab_mig_round round[LAB_MIG_MAX_ROUNDS];
 	u64 t_start, t_vcpu_stop, t_send_start, t_end;
 	struct lab_phase quiesce, snapshot;

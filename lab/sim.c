@@ -9,6 +9,7 @@
 #include <vfmig/x710_regs.h>
 #include "fabric.h"
 #include "host.h"
+#include "judge.h"
 #include "sim.h"
 #include "traffic.h"
 #include "vm.h"
@@ -78,15 +79,9 @@ struct sim {
 	struct lab_mig_dst md;
 	bool migrating;
 
-	/* judge: device writes vs what was sent and reported */
-	bool judging;
-	u64 ev;
+	/* judges: device writes vs what was sent and reported; RAM */
+	struct lab_judge jd;
 	u64 npages;
-	u64 *last_dma_ev, *first_send_ev, *last_rep_ev;
-	u64 *ever_written, *ever_reported;
-	u64 dma_writes;
-	bool judged;
-	u64 missed, first_missed;
 	u64 mismatch, first_mismatch;
 
 	/* what the guest app received (a probe on its receive path) */
@@ -179,17 +174,8 @@ static void sim_step(struct sim *s)
 static void judge_dma(void *ctx, u64 iova, u32 len, enum vfmig_model_engine e)
 {
 	struct sim *s = ctx;
-	u64 p, last;
 
-	if (!s->judging || !len)
-		return;
-	s->dma_writes++;
-	s->ev++;
-	last = (iova + len - 1) >> LAB_PAGE_SHIFT;
-	for (p = iova >> LAB_PAGE_SHIFT; p <= last && p < s->npages; p++) {
-		s->last_dma_ev[p] = s->ev;
-		lab_bset(s->ever_written, p);
-	}
+	lab_judge_dma(&s->jd, iova, len);
 }
 
 static u64 hk_now(void *ctx)
@@ -218,56 +204,28 @@ static void hk_log_started(void *ctx)
 {
 	struct sim *s = ctx;
 
-	s->judging = true;
+	s->jd.recording = true;
 }
 
 static void hk_page_sent(void *ctx, u64 pfn)
 {
 	struct sim *s = ctx;
 
-	if (!s->first_send_ev[pfn])
-		s->first_send_ev[pfn] = ++s->ev;
+	lab_judge_sent(&s->jd, pfn);
 }
 
 static void hk_dev_report(void *ctx, const u64 *bm, u64 npages)
 {
 	struct sim *s = ctx;
-	u64 e = ++s->ev, p;
 
-	for (p = lab_bnext(bm, npages, 0); p < npages; p = lab_bnext(bm, npages, p + 1)) {
-		s->last_rep_ev[p] = e;
-		lab_bset(s->ever_reported, p);
-	}
-}
-
-/*
- * A page the device wrote after its first copy left must have been named
- * by a device report at or after that write; otherwise only luck (a guest
- * CPU write to the same page) could have carried the new bytes over.
- */
-static void judge_missed(struct sim *s)
-{
-	u64 p;
-
-	s->first_missed = U64_MAX;
-	for (p = 0; p < s->npages; p++) {
-		u64 w = s->last_dma_ev[p];
-
-		if (!w || w < s->first_send_ev[p] || w < s->last_rep_ev[p])
-			continue;
-		if (s->first_missed == U64_MAX)
-			s->first_missed = p;
-		s->missed++;
-	}
+	lab_judge_report(&s->jd, bm, npages);
 }
 
 static void hk_dest_loaded(void *ctx)
 {
 	struct sim *s = ctx;
 
-	s->judging = false;
-	s->judged = true;
-	judge_missed(s);
+	lab_judge_finish(&s->jd);
 	s->mismatch = lab_ram_compare(s->sram, s->dram, &s->first_mismatch);
 }
 
@@ -396,11 +354,7 @@ static int sim_setup(struct sim *s, const struct lab_opts *o, bool with_dest)
 	s->peer.ip = PEER_IP;
 	s->peer.guest_ip = GUEST_IP;
 
-	s->last_dma_ev = lab_zalloc(s->npages * sizeof(u64));
-	s->first_send_ev = lab_zalloc(s->npages * sizeof(u64));
-	s->last_rep_ev = lab_zalloc(s->npages * sizeof(u64));
-	s->ever_written = lab_zalloc(LAB_BM_WORDS(s->npages) * sizeof(u64));
-	s->ever_reported = lab_zalloc(LAB_BM_WORDS(s->npages) * sizeof(u64));
+	lab_judge_init(&s->jd, s->npages);
 
 	s->vm.gcfg = s->gcfg;
 	s->vm.probe = probe_rx;
@@ -419,11 +373,7 @@ static void sim_free(struct sim *s)
 	lab_host_free(s->hs[1]);
 	lab_ram_free(s->sram);
 	lab_ram_free(s->dram);
-	free(s->last_dma_ev);
-	free(s->first_send_ev);
-	free(s->last_rep_ev);
-	free(s->ever_written);
-	free(s->ever_reported);
+	lab_judge_free(&s->jd);
 	lab_counts_free(&s->rx_seen);
 	lab_counts_free(&s->peer.seen);
 	lab_u64s_free(&s->peer.sent_ns);
@@ -560,15 +510,15 @@ static void collect(struct sim *s, struct lab_result *r)
 	r->ram_bytes_sent = ms->ram_bytes;
 	r->device_bytes_precopy = ms->dev_bytes_precopy;
 	r->device_bytes_stopcopy = ms->dev_bytes_stopcopy;
-	r->dirty_pages_reported_device = lab_bweight(s->ever_reported, s->npages);
-	r->dirty_pages_true_device = lab_bweight(s->ever_written, s->npages);
-	r->missed_device_pages = s->missed;
+	r->dirty_pages_reported_device = lab_judge_reported_pages(&s->jd);
+	r->dirty_pages_true_device = lab_judge_true_pages(&s->jd);
+	r->missed_device_pages = s->jd.missed;
 	r->ram_mismatch_pages = s->mismatch;
-	r->first_missed_pfn = s->missed ? s->first_missed : 0;
+	r->first_missed_pfn = s->jd.missed ? s->jd.first_missed : 0;
 	r->first_mismatch_pfn = s->mismatch ? s->first_mismatch : 0;
 	r->dev_reports = ms->dev_reports;
 	r->dev_pages_reported_sum = ms->dev_pages_reported;
-	r->dma_writes = s->dma_writes;
+	r->dma_writes = s->jd.dma_writes;
 	r->cpu_faults = s->sram->faults;
 	r->cpu_syncs = s->sram->syncs;
 	r->cpu_sync_wall_ns = s->sram->sync_wall_ns;
@@ -651,7 +601,7 @@ static void check(struct sim *s, struct lab_result *r)
 		if (ss != VFMIG_MIG_STOP)
 			fail_check(r, "source device is %s, not STOP",
 				   vfmig_fsm_state_name(ss));
-		if (!s->judged)
+		if (!s->jd.judged)
 			fail_check(r, "the destination never loaded the state");
 		if (r->missed_device_pages)
 			fail_check(r, "%llu pages written by the device were never reported after the write (first: pfn %#llx)",
@@ -793,7 +743,7 @@ int lab_run_migrate(const struct lab_opts *o, struct lab_result *r)
 			/* the source half is done; let the destination catch up */
 			if (s->md.state == DST_END || s->ms.outcome != LAB_MIG_DONE) {
 				post_done = true;
-				s->judging = false;
+				s->jd.recording = false;
 				/* the source ran on: traffic must continue from here */
 				if (!s->t_resume)
 					s->t_resume = s->now;

@@ -78,7 +78,10 @@ void lab_vm_run(struct lab_vm *vm, u64 now)
 			vm->irqs++;
 		}
 	vfmig_guest_poll(&vm->env, LAB_DRV_GPA);
-	lab_app_run(&vm->env, LAB_DRV_GPA, vm->nq, vm->probe, vm->probe_ctx);
+	if (vm->app_run)
+		vm->app_run(vm, now, vm->app_ctx);
+	else
+		lab_app_run(&vm->env, LAB_DRV_GPA, vm->nq, vm->probe, vm->probe_ctx);
 }
 
 enum vfmig_guest_state lab_vm_state(struct lab_vm *vm)

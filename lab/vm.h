@@ -28,6 +28,12 @@ struct lab_vm {
 	u64 runs;
 	lab_app_rx_probe probe;
 	void *probe_ctx;
+	/*
+	 * The guest's software on its vCPU after the driver: the traffic app
+	 * (NULL, the default) or another (the netns lab's TAP-backed netdev).
+	 */
+	void (*app_run)(struct lab_vm *vm, u64 now, void *ctx);
+	void *app_ctx;
 };
 
 /* Guest RAM needed for @gcfg: app, driver block, workload room. */
