@@ -350,6 +350,16 @@ i40e_vfio_set_device_state(struct vfio_device *vdev,
 
 	mutex_lock(&ivdev->state_mutex);
 	cur = (enum vfio_device_mig_state)vfmig_vfdev_get_state(ivdev->mig);
+	/*
+	 * Only VFIO_DEVICE_RESET leaves ERROR, and ERROR is never a target
+	 * (uAPI). Refused here: vfio_mig_get_next_state() WARNs when called
+	 * with ERROR as the current state, and a user must not be able to
+	 * trigger a kernel warning.
+	 */
+	if (cur == VFIO_DEVICE_STATE_ERROR) {
+		res = ERR_PTR(-EINVAL);
+		goto out_unlock;
+	}
 	while (cur != new_state) {
 		ret = vfio_mig_get_next_state(vdev, cur, new_state, &next);
 		if (ret) {
@@ -367,6 +377,7 @@ i40e_vfio_set_device_state(struct vfio_device *vdev,
 			break;
 		}
 	}
+out_unlock:
 	mutex_unlock(&ivdev->state_mutex);
 	return res;
 }

@@ -4,8 +4,11 @@
 #
 # /init of the boot-test initramfs (built by mkinitramfs.sh, run by
 # boot-test.sh). Loads the vfio stack and our modules, binds QEMU's edu device
-# (1234:11e8) to i40e_vfio_pci through driver_override, and reports one line
-# per check:
+# (1234:11e8) to i40e_vfio_pci through driver_override, loads the model
+# backend (vfmig_portable.ko), binds both edu devices again - now migratable
+# VFs of two model PFs - runs the VFIO client /bin/vfio_check against them
+# (its report lines are passed on as they come), unbinds, unloads, and
+# reports one line per check:
 #
 #   check ID ok|FAIL DETAIL     a check the host turns into "ok"/"FAIL"
 #   info KEY VALUE              a number or fact for "# info:" lines
@@ -21,7 +24,9 @@
 # "vfmig.fault=WHAT" on the kernel command line injects a failure to prove the
 # host side catches it (boot-test.sh --fault WHAT): warning (a fake "WARNING:"
 # kernel message), skip-deps (load no dependency), hang (never power off),
-# panic (crash the kernel).
+# panic (crash the kernel). "vfmig.precopy=0|1 vfmig.datasize=0|1
+# vfmig.dmalog=0|1" say what the kernel must offer (boot-test.sh derives it
+# from the kernel); they go to vfio_check as --expect.
 
 /bin/busybox mkdir -p /proc /sys /dev
 /bin/busybox mount -t proc proc /proc
@@ -45,9 +50,14 @@ detail() {
 }
 
 fault=
+expect=
 read -r cmdline </proc/cmdline
 for w in $cmdline; do
-	case $w in vfmig.fault=*) fault=${w#vfmig.fault=} ;; esac
+	case $w in
+	vfmig.fault=*) fault=${w#vfmig.fault=} ;;
+	vfmig.precopy=* | vfmig.datasize=* | vfmig.dmalog=*)
+		expect="$expect${expect:+,}${w#vfmig.}" ;;
+	esac
 done
 
 say "info uptime_at_init_s $(cut -d' ' -f1 /proc/uptime)"
@@ -192,6 +202,94 @@ else
 		check selftest FAIL "$line"
 		kmsg_tail "vfmig"
 	fi
+fi
+
+# ---- the model backend: both edu devices as migratable VFs ------------------
+# In bus order: the first becomes VF 0 of model PF 0 (device A of
+# vfio_check), the second VF 0 of model PF 1 (device B).
+edus=
+for d in /sys/bus/pci/devices/*; do
+	if [ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x11e8 ]; then
+		edus="$edus ${d##*/}"
+	fi
+done
+# shellcheck disable=SC2086 # the list of BDFs
+set -- $edus
+model_bound=
+if [ ! -d /sys/module/vfmig_portable ]; then
+	check bind_model FAIL "skipped: vfmig_portable (the model backend) is not loaded"
+elif [ $# -lt 2 ]; then
+	check bind_model FAIL "two edu devices needed, found $#:${edus:- none}"
+else
+	bad=
+	pf=0
+	for b in "$1" "$2"; do
+		dev=/sys/bus/pci/devices/$b
+		echo $drv >"$dev/driver_override"
+		out=$({ echo "$b" >/sys/bus/pci/drivers_probe; } 2>&1)
+		cur=$(readlink "$dev/driver" 2>/dev/null)
+		cur=${cur##*/}
+		if [ "$cur" != $drv ]; then
+			bad="$bad; $b not bound (driver ${cur:-none}; drivers_probe: ${out:-no error})"
+			continue
+		fi
+		model_bound="$model_bound $b"
+		if ! dmesg | grep -q "$b: VF [0-9]* served by .*: migration enabled"; then
+			bad="$bad; $b: no 'migration enabled' in the kernel log"
+		fi
+		if ! dmesg | grep -q "$b: vfmig model backend: VF 0 of model PF $pf\$"; then
+			bad="$bad; $b is not VF 0 of model PF $pf"
+		fi
+		pf=$((pf + 1))
+	done
+	if [ -z "$bad" ]; then
+		check bind_model ok "$1 and $2 bound, migration enabled, VF 0 of model PF 0 and PF 1"
+	else
+		check bind_model FAIL "${bad#; }"
+		kmsg_tail "$drv|vfmig"
+	fi
+fi
+
+# The client's report lines pass through; anything else it prints becomes a
+# detail of the check before it.
+if [ -n "$model_bound" ] && [ -x /bin/vfio_check ]; then
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	{ /bin/vfio_check --expect "$expect" "$1" "$2" 2>&1; echo "vfio_check-exit $?"; } |
+		while IFS= read -r l; do
+			case $l in
+			"check "* | "info "* | "detail "*) say "$l" ;;
+			"vfio_check-exit "*) echo "${l#vfio_check-exit }" >/tmp/vfio_check.rc ;;
+			*) say "detail vfio_check: $l" ;;
+			esac
+		done
+	rc=$(cat /tmp/vfio_check.rc 2>/dev/null)
+	say "info vfio_check_s $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.2f", b - a }') (guest time)"
+	if [ "$rc" = 0 ]; then
+		check vfio_check ok "ran to its end"
+	else
+		check vfio_check FAIL "exit status ${rc:-unknown} (>128: killed by signal)"
+		kmsg_tail "$drv|vfmig|BUG|WARN"
+	fi
+elif [ -n "$model_bound" ]; then
+	check vfio_check FAIL "no /bin/vfio_check in the initramfs"
+else
+	check vfio_check FAIL "skipped: the devices are not bound"
+fi
+
+bad=
+for b in $model_bound; do
+	dev=/sys/bus/pci/devices/$b
+	out=$({ echo "$b" >/sys/bus/pci/drivers/$drv/unbind; } 2>&1)
+	echo >"$dev/driver_override"
+	cur=$(readlink "$dev/driver" 2>/dev/null)
+	[ -z "$cur" ] || bad="$bad; $b still bound to ${cur##*/} ${out:+(unbind: $out)}"
+done
+if [ -z "$model_bound" ]; then
+	check unbind_model FAIL "skipped: nothing was bound"
+elif [ -z "$bad" ]; then
+	check unbind_model ok "$model_bound unbound"
+else
+	check unbind_model FAIL "${bad#; }"
 fi
 
 # ---- unload ----------------------------------------------------------------

@@ -3,11 +3,12 @@
 #
 # Build the busybox initramfs for one boot test.
 #
-#   tests/kernel/mkinitramfs.sh IMAGE_DIR KVER OUT.cpio PRODUCT.ko PORTABLE.ko
+#   tests/kernel/mkinitramfs.sh IMAGE_DIR KVER OUT.cpio PRODUCT.ko PORTABLE.ko [TOOL...]
 #
 # IMAGE_DIR is an unpacked, depmod-indexed kernel package (fetch-image.sh).
 # The initramfs holds a static busybox, tests/kernel/init.sh as /init, our two
-# modules and the kernel modules they need, decompressed (busybox insmod
+# modules, the static test programs TOOL... in /bin (vfio_check) and the
+# kernel modules they need, decompressed (busybox insmod
 # cannot load .ko.xz / .ko.zst). /etc/vfmig/deps lists those in load order,
 # one "req NAME" or "opt NAME" a line: "opt" ones come from softdeps (e.g.
 # libcrc32c's "pre: crc32c" alias, which names crc32c_intel too; it does not
@@ -15,12 +16,14 @@
 set -euo pipefail
 export PATH=$PATH:/usr/sbin:/sbin
 
-usage="usage: mkinitramfs.sh IMAGE_DIR KVER OUT.cpio PRODUCT.ko PORTABLE.ko"
+usage="usage: mkinitramfs.sh IMAGE_DIR KVER OUT.cpio PRODUCT.ko PORTABLE.ko [TOOL...]"
 img=${1:?$usage}
 kver=${2:?$usage}
 out=${3:?$usage}
 product=${4:?$usage}
 portable=${5:?$usage}
+shift 5
+tools=("$@")
 here=$(cd "$(dirname "$0")" && pwd)
 
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
@@ -48,6 +51,18 @@ mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,etc/vfmig} \
 cp "$busybox" "$stage/bin/busybox"
 cp "$here/init.sh" "$stage/init"
 chmod 755 "$stage/init" "$stage/bin/busybox"
+# Test programs run without a C library too: static only.
+for t in "${tools[@]}"; do
+	[ -x "$t" ] || die "$t is not an executable"
+	if LC_ALL=C ldd "$t" >/dev/null 2>&1; then
+		die "$t is dynamically linked (build it with -static)"
+	fi
+	if command -v strip >/dev/null; then
+		strip --strip-debug -o "$stage/bin/${t##*/}" "$t"
+	else
+		cp "$t" "$stage/bin/${t##*/}"
+	fi
+done
 
 # Module name of a path or name, in REPLY (no subshell: thousands of calls).
 norm() { REPLY=${1##*/}; REPLY=${REPLY%%.ko*}; REPLY=${REPLY//-/_}; }
