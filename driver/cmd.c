@@ -109,6 +109,14 @@ void i40e_vfio_backend_close(struct i40e_vfio_pci_device *ivdev)
 		b->close(b, ivdev->backend_priv);
 }
 
+void i40e_vfio_backend_reset(struct i40e_vfio_pci_device *ivdev)
+{
+	struct i40e_vfio_backend *b = ivdev->backend;
+
+	if (b && b->reset)
+		b->reset(b, ivdev->backend_priv);
+}
+
 /* ---- The core's device callbacks (struct vfmig_vfdev_ops) ---------------- */
 
 static int i40e_vfio_dma_read(void *ctx, u64 iova, void *buf, u32 len)

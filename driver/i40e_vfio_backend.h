@@ -47,6 +47,9 @@ struct vfio_device;
  * @open: optional: userspace opened the VF (@vdev is valid, its IOMMU
  *	context may now be used with vfio_dma_rw())
  * @close: optional: the last user closed the VF
+ * @reset: optional: the PCI core reset the VF (FLR, VFIO_DEVICE_RESET, a
+ *	bus reset); a backend that stands in for the device resets it here
+ *	(on hardware the FLR itself did)
  * @bar0_read: optional: 32-bit read of BAR0 at @off
  * @bar0_write: optional: 32-bit write of BAR0 at @off
  * @no_bar0_mmap: no part of BAR0 may be mmapped by userspace
@@ -61,6 +64,7 @@ struct i40e_vfio_backend {
 	void (*open)(struct i40e_vfio_backend *b, void *priv,
 		     struct vfio_device *vdev);
 	void (*close)(struct i40e_vfio_backend *b, void *priv);
+	void (*reset)(struct i40e_vfio_backend *b, void *priv);
 	int (*bar0_read)(struct i40e_vfio_backend *b, void *priv, u32 off,
 			 u32 *val);
 	int (*bar0_write)(struct i40e_vfio_backend *b, void *priv, u32 off,

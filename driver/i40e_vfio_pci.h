@@ -124,5 +124,6 @@ int i40e_vfio_hw_bar0_write(struct i40e_vfio_pci_device *ivdev, u32 off,
 			    u32 val);
 void i40e_vfio_backend_open(struct i40e_vfio_pci_device *ivdev);
 void i40e_vfio_backend_close(struct i40e_vfio_pci_device *ivdev);
+void i40e_vfio_backend_reset(struct i40e_vfio_pci_device *ivdev);
 
 #endif /* I40E_VFIO_PCI_H */

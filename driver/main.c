@@ -59,6 +59,7 @@ static void i40e_vfio_pci_reset_done(struct pci_dev *pdev)
 	if (!ivdev->mig)
 		return;
 
+	i40e_vfio_backend_reset(ivdev);
 	mutex_lock(&ivdev->state_mutex);
 	i40e_vfio_reset_locked(ivdev);
 	mutex_unlock(&ivdev->state_mutex);

@@ -123,9 +123,14 @@ static long i40e_vfio_save_ioctl(struct file *filp, unsigned int cmd,
 	if (info.argsz < minsz)
 		return -EINVAL;
 
+	/*
+	 * The uAPI answers EINVAL outside PRE_COPY and PRE_COPY_P2P; a file
+	 * whose session ended is outside them (even if a new session is in
+	 * PRE_COPY now: its numbers are not this file's).
+	 */
 	mutex_lock(&migf->lock);
 	if (migf->disabled)
-		ret = -ENODEV;
+		ret = -EINVAL;
 	else
 		ret = vfmig_vfdev_precopy_info(migf->ivdev->mig, &initial,
 					       &dirty);

@@ -651,8 +651,10 @@ long vfmig_vfdev_resume_write(struct vfmig_vfdev *vdev, const void *buf,
 		goto out_unlock;
 	}
 	ret = r->err;
-	if (ret)
+	if (ret) {
+		vfdev_reason(vdev, "%s", r->err_reason);
 		goto out_unlock;
+	}
 	ret = vfmig_stream_parser_write(r->p, buf, len);
 	if (ret) {
 		vfdev_reason(vdev, "%s", vfmig_stream_parser_reason(r->p));
@@ -666,6 +668,7 @@ long vfmig_vfdev_resume_write(struct vfmig_vfdev *vdev, const void *buf,
 
 out_latch:
 	r->err = (int)ret;
+	snprintf(r->err_reason, sizeof(r->err_reason), "%s", vdev->reason);
 out_unlock:
 	vfmig_mutex_unlock(&vdev->state_mutex);
 	return ret;
@@ -720,7 +723,9 @@ static int vfdev_resume_finish_locked(struct vfmig_vfdev *vdev)
 
 	lockdep_assert_held(&vdev->state_mutex);
 	ret = r->err;
-	if (!ret) {
+	if (ret) {
+		vfdev_reason(vdev, "%s", r->err_reason);
+	} else {
 		ret = vfmig_stream_parser_finish(r->p);
 		if (ret)
 			vfdev_reason(vdev, "%s", vfmig_stream_parser_reason(r->p));

@@ -85,7 +85,9 @@ struct vfmig_vfdev_save {
 /*
  * The resume stream of a destination (private to vfdev.c). @undo_needed:
  * something of the stream reached the PF host (pre-apply or restore), so
- * closing the stream without success must put vdev->undo back.
+ * closing the stream without success must put vdev->undo back. @err: the
+ * write that refused the stream, repeated by every later write and by
+ * RESUMING -> STOP, with @err_reason.
  */
 struct vfmig_vfdev_resume {
 	struct vfmig_stream_parser *p;
@@ -94,6 +96,7 @@ struct vfmig_vfdev_resume {
 	bool match_ok;
 	bool undo_needed;
 	int err;
+	char err_reason[VFMIG_VFDEV_REASON_LEN];	/* why @err was latched */
 };
 
 /* Every field is private: use the functions below. */

@@ -12,8 +12,9 @@
  * product's own mediation. The model's DMA goes through vfio_dma_rw() into
  * the IOMMU mappings of whoever opened the device, and a kernel thread per
  * PF advances the model in real time and carries frames between the two
- * PFs' ports (a wire). Interrupts are counted, not delivered: the VFIO
- * clients that drive these VFs poll.
+ * PFs' ports (a wire). A PCI reset of the edu device is the model VF's
+ * VFLR. Interrupts are counted, not delivered: the VFIO clients that drive
+ * these VFs poll.
  *
  * Locking: each PF's mutex serializes its model and its agent; it is the
  * innermost lock (the driver calls in with its own locks held) and the
@@ -165,6 +166,16 @@ static void vmb_close(struct i40e_vfio_backend *b, void *priv)
 	mutex_unlock(&v->host->lock);
 }
 
+/* The PCI core reset the edu device: the model VF gets its VFLR. */
+static void vmb_reset(struct i40e_vfio_backend *b, void *priv)
+{
+	struct vmb_vf *v = priv;
+
+	mutex_lock(&v->host->lock);
+	vfmig_model_vflr(v->host->pf, v->vf);
+	mutex_unlock(&v->host->lock);
+}
+
 static int vmb_bar0_read(struct i40e_vfio_backend *b, void *priv, u32 off,
 			 u32 *val)
 {
@@ -194,6 +205,7 @@ static struct i40e_vfio_backend vmb_backend = {
 	.unclaim	= vmb_unclaim,
 	.open		= vmb_open,
 	.close		= vmb_close,
+	.reset		= vmb_reset,
 	.bar0_read	= vmb_bar0_read,
 	.bar0_write	= vmb_bar0_write,
 	.no_bar0_mmap	= true,

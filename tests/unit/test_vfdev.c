@@ -679,6 +679,15 @@ static void test_corrupt_stream(void)
 		ret = vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_STOP);
 		CHECK_ERR(ret, want);
 		CHECK_EQ(vfmig_vfdev_get_state(dst->vdev), VFMIG_MIG_ERROR);
+		/* the arc says why: the parser's reason, not a bare errno */
+		{
+			char why[VFMIG_VFDEV_REASON_LEN];
+
+			vfmig_vfdev_reason(dst->vdev, why, sizeof(why));
+			CHECK(why[0] && !strstr(why, "failed ("));
+			if (c == 0)
+				CHECK(strstr(why, "CRC") != NULL);
+		}
 		/* ...and the failed resume took it back: nothing half-applied */
 		after = view_take(h, 1);
 		CHECK(after && vfmig_st_view_equal(before, after, VFMIG_ST_VIEW_ANY_VIRTCHNL));
