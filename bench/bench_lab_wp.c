@@ -31,27 +31,7 @@
 
 #define PG 4096UL
 
-/* uAPI of newer kernels than these headers (linux/userfaultfd.h, fs.h 6.7) */
-#ifndef UFFD_FEATURE_WP_HUGETLBFS_SHMEM
-#define UFFD_FEATURE_WP_HUGETLBFS_SHMEM	(1 << 12)
-#endif
-#ifndef UFFD_FEATURE_WP_UNPOPULATED
-#define UFFD_FEATURE_WP_UNPOPULATED	(1 << 13)
-#endif
-#ifndef UFFD_FEATURE_WP_ASYNC
-#define UFFD_FEATURE_WP_ASYNC		(1 << 15)
-#endif
-struct bench_page_region {
-	uint64_t start, end, categories;
-};
-struct bench_pm_scan_arg {
-	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
-	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
-};
-#define BENCH_PAGEMAP_SCAN	_IOWR('f', 16, struct bench_pm_scan_arg)
-#define BENCH_PM_SCAN_WP_MATCHING	(1 << 0)
-#define BENCH_PM_SCAN_CHECK_WPASYNC	(1 << 1)
-#define BENCH_PAGE_IS_WRITTEN		(1 << 1)
+#include "../lab/uffd_uapi.h"
 
 static uint8_t *view;
 static size_t view_len;
@@ -148,8 +128,8 @@ static void bench_uffd_async(size_t mib, size_t writes)
 	size_t npages = mib * (1 << 20) / PG, nreg = 65536;
 	struct uffdio_api api = { .api = UFFD_API };
 	struct uffdio_register reg;
-	struct bench_pm_scan_arg arg;
-	struct bench_page_region *vec;
+	struct lab_pm_scan_arg arg;
+	struct lab_page_region *vec;
 	uint64_t t0, t_sync = 0, t_touch = 0, seed = 1, found = 0, k;
 	uint8_t *p;
 	int uffd, round, pm = -1;
@@ -182,16 +162,16 @@ static void bench_uffd_async(size_t mib, size_t writes)
 	for (round = 0; round < 6; round++) {
 		memset(&arg, 0, sizeof(arg));
 		arg.size = sizeof(arg);
-		arg.flags = BENCH_PM_SCAN_WP_MATCHING | BENCH_PM_SCAN_CHECK_WPASYNC;
+		arg.flags = LAB_PM_SCAN_WP_MATCHING | LAB_PM_SCAN_CHECK_WPASYNC;
 		arg.start = reg.range.start;
 		arg.end = reg.range.start + reg.range.len;
 		arg.vec = (uint64_t)(uintptr_t)vec;
 		arg.vec_len = nreg;
-		arg.category_mask = BENCH_PAGE_IS_WRITTEN;
-		arg.return_mask = BENCH_PAGE_IS_WRITTEN;
+		arg.category_mask = LAB_PAGE_IS_WRITTEN;
+		arg.return_mask = LAB_PAGE_IS_WRITTEN;
 		t0 = now_ns();
 		/* the first scan write-protects everything; later ones collect and re-arm */
-		n = ioctl(pm, BENCH_PAGEMAP_SCAN, &arg);
+		n = ioctl(pm, LAB_PAGEMAP_SCAN, &arg);
 		if (n < 0) {
 			printf("  uffd-async %4zu MiB: PAGEMAP_SCAN failed: %s\n", mib, strerror(errno));
 			goto out;

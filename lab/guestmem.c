@@ -14,33 +14,9 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <linux/userfaultfd.h>
 #include "guestmem.h"
+#include "uffd_uapi.h"
 
-/* uAPI newer than some installed headers (linux/userfaultfd.h, linux/fs.h 6.7) */
-#ifndef UFFD_USER_MODE_ONLY
-#define UFFD_USER_MODE_ONLY		1
-#endif
-#ifndef UFFD_FEATURE_WP_HUGETLBFS_SHMEM
-#define UFFD_FEATURE_WP_HUGETLBFS_SHMEM	(1 << 12)
-#endif
-#ifndef UFFD_FEATURE_WP_UNPOPULATED
-#define UFFD_FEATURE_WP_UNPOPULATED	(1 << 13)
-#endif
-#ifndef UFFD_FEATURE_WP_ASYNC
-#define UFFD_FEATURE_WP_ASYNC		(1 << 15)
-#endif
-struct lab_page_region {
-	u64 start, end, categories;
-};
-struct lab_pm_scan_arg {
-	u64 size, flags, start, end, walk_end, vec, vec_len, max_pages;
-	u64 category_inverted, category_mask, category_anyof_mask, return_mask;
-};
-#define LAB_PAGEMAP_SCAN		_IOWR('f', 16, struct lab_pm_scan_arg)
-#define LAB_PM_SCAN_WP_MATCHING		(1 << 0)
-#define LAB_PM_SCAN_CHECK_WPASYNC	(1 << 1)
-#define LAB_PAGE_IS_WRITTEN		(1 << 1)
 #define SCAN_VEC			4096
 
 #define MAX_TRACKED	8
