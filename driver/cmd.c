@@ -12,7 +12,6 @@
 #include <linux/io.h>
 #include <linux/pci.h>
 #include <linux/vfio.h>
-#include "compat.h"
 #include "i40e_vfio_pci.h"
 
 static LIST_HEAD(i40e_vfio_backends);
@@ -242,8 +241,8 @@ int i40e_vfio_mig_init(struct i40e_vfio_pci_device *ivdev)
 	}
 	ivdev->mig = mig;
 	pci_info(pdev, "VF %u served by %s: migration enabled%s\n", ivdev->vf,
-		 ivdev->backend->name, I40E_VFIO_HAS_DIRTY_REPORT ? "" :
-		 "; no device dirty logging: this kernel cannot report it (iova_bitmap needs CONFIG_IOMMUFD_DRIVER)");
+		 ivdev->backend->name, i40e_vfio_dirty_available() ? "" :
+		 "; no device dirty logging: this kernel's vfio.ko cannot report it (no iova_bitmap: CONFIG_IOMMUFD_DRIVER off)");
 	return 0;
 
 err_release_backend:

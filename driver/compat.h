@@ -35,17 +35,20 @@
 
 /*
  * iova_bitmap_set() is what log_read_and_clear reports with. Until 6.7 it
- * was part of vfio.ko; from 6.8 it is built only with CONFIG_IOMMUFD_DRIVER
- * (Debian's 6.12 leaves it off, and the header then stubs it to do
- * nothing). Offering log_ops without it would let DMA_LOGGING_START succeed
- * and every report come back empty: a silent loss of dirty pages. So the
- * driver offers log_ops only when the kernel can report.
+ * is part of vfio.ko: linked directly. From 6.8 it is built only with
+ * CONFIG_IOMMUFD_DRIVER (Debian's 6.12 leaves it off, and the header then
+ * stubs it to do nothing); a kernel built without it can still run a
+ * vfio.ko that has it (rebuilt with iova_bitmap compiled in), so there the
+ * driver looks the symbol up when it loads (dirty.c). Offering log_ops
+ * without it would let DMA_LOGGING_START succeed and every report come
+ * back empty: a silent loss of dirty pages. So log_ops are offered only
+ * when the running kernel can report.
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0) || \
 	IS_ENABLED(CONFIG_IOMMUFD_DRIVER)
-#define I40E_VFIO_HAS_DIRTY_REPORT	1
+#define I40E_VFIO_LINKS_IOVA_BITMAP	1
 #else
-#define I40E_VFIO_HAS_DIRTY_REPORT	0
+#define I40E_VFIO_LINKS_IOVA_BITMAP	0
 #endif
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0) && \

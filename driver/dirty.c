@@ -21,6 +21,41 @@
 
 I40E_VFIO_IMPORT_IOVA_BITMAP();
 
+typedef void (*i40e_vfio_bitmap_set_t)(struct iova_bitmap *bitmap,
+				       unsigned long iova, size_t length);
+
+/* iova_bitmap_set(), or NULL: this kernel cannot report device dirty pages. */
+static i40e_vfio_bitmap_set_t i40e_vfio_bitmap_set;
+
+/*
+ * Find iova_bitmap_set() for the module's lifetime: linked where the build
+ * kernel has it, looked up in the running kernel otherwise (see compat.h).
+ */
+void i40e_vfio_dirty_init(void)
+{
+#if I40E_VFIO_LINKS_IOVA_BITMAP
+	i40e_vfio_bitmap_set = iova_bitmap_set;
+#else
+	i40e_vfio_bitmap_set = __symbol_get("iova_bitmap_set");
+	if (i40e_vfio_bitmap_set)
+		pr_info(I40E_VFIO_DRV_NAME ": this vfio.ko has iova_bitmap although the kernel was built without CONFIG_IOMMUFD_DRIVER: device dirty logging offered\n");
+#endif
+}
+
+void i40e_vfio_dirty_exit(void)
+{
+#if !I40E_VFIO_LINKS_IOVA_BITMAP
+	if (i40e_vfio_bitmap_set)
+		__symbol_put("iova_bitmap_set");
+#endif
+	i40e_vfio_bitmap_set = NULL;
+}
+
+bool i40e_vfio_dirty_available(void)
+{
+	return i40e_vfio_bitmap_set;
+}
+
 static int i40e_vfio_log_start(struct vfio_device *vdev,
 			       struct rb_root_cached *ranges, u32 nnodes,
 			       u64 *page_size)
@@ -78,7 +113,7 @@ static int i40e_vfio_log_stop(struct vfio_device *vdev)
 
 static void i40e_vfio_dirty_set(void *ctx, u64 iova, u64 length)
 {
-	iova_bitmap_set(ctx, iova, length);
+	i40e_vfio_bitmap_set(ctx, iova, length);
 }
 
 static int i40e_vfio_log_read_and_clear(struct vfio_device *vdev,

@@ -109,6 +109,9 @@ void i40e_vfio_mig_files_disable_locked(struct i40e_vfio_pci_device *ivdev);
 
 /* dirty.c */
 extern const struct vfio_log_ops i40e_vfio_log_ops;
+void i40e_vfio_dirty_init(void);
+void i40e_vfio_dirty_exit(void);
+bool i40e_vfio_dirty_available(void);
 void i40e_vfio_dirty_stop_locked(struct i40e_vfio_pci_device *ivdev);
 
 /* cmd.c */

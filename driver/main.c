@@ -87,7 +87,26 @@ static struct pci_driver i40e_vfio_pci_driver = {
 	.err_handler		= &i40e_vfio_pci_err_handlers,
 	.driver_managed_dma	= true,
 };
-module_pci_driver(i40e_vfio_pci_driver);
+
+static int __init i40e_vfio_pci_init(void)
+{
+	int ret;
+
+	i40e_vfio_dirty_init();
+	ret = pci_register_driver(&i40e_vfio_pci_driver);
+	if (ret)
+		i40e_vfio_dirty_exit();
+	return ret;
+}
+
+static void __exit i40e_vfio_pci_exit(void)
+{
+	pci_unregister_driver(&i40e_vfio_pci_driver);
+	i40e_vfio_dirty_exit();
+}
+
+module_init(i40e_vfio_pci_init);
+module_exit(i40e_vfio_pci_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("VFIO variant driver with live migration for Intel X710 VFs");

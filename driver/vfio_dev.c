@@ -48,7 +48,7 @@ static int i40e_vfio_init_dev(struct vfio_device *vdev)
 	if (ivdev->mig) {
 		vdev->migration_flags = I40E_VFIO_MIG_FLAGS;
 		vdev->mig_ops = &i40e_vfio_mig_ops;
-		if (I40E_VFIO_HAS_DIRTY_REPORT)
+		if (i40e_vfio_dirty_available())
 			vdev->log_ops = &i40e_vfio_log_ops;
 	}
 	return 0;

@@ -18,6 +18,9 @@ KVER_612=${KVER_612:-6.12.117+deb12-amd64}
 PKGS=(
 	build-essential make gcc clang libclang-rt-14-dev llvm rsync
 	sparse linux-source-6.1
+	# the 6.12 boot test's second run: vfio.ko rebuilt with iova_bitmap
+	# (tests/kernel/build-vfio.sh checks the version equals the headers')
+	linux-source-6.12
 	"linux-headers-$KVER_61"
 	"linux-headers-$KVER_612"
 	# boot tests (tests/kernel): busybox initramfs, unpacking Debian kernels

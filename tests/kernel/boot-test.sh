@@ -230,9 +230,14 @@ failures=0
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
+# boot_one KVER [VFIO_KO]: VFIO_KO, a vfio.ko rebuilt with iova_bitmap
+# (build-vfio.sh), replaces the stock one: the kernel then offers device
+# DMA logging, and the driver must find it at load time.
 boot_one() {
-	local kver=$1 name="boot $1" kdir=/usr/src/linux-headers-$1
-	local console=$logs/kernel-$1.console results=$logs/kernel-$1.results
+	local kver=$1 vfio_ko=${2:-} name="boot $1" kdir=/usr/src/linux-headers-$1
+	local tag=$1
+	[ -n "$vfio_ko" ] && name="boot $1 (vfio.ko with iova_bitmap)" && tag=$1-iova
+	local console=$logs/kernel-$tag.console results=$logs/kernel-$tag.results
 	local t0 t1 tb img product portable kind rc=0 id desc line st det
 	local -A status=() why=()
 	pass() { echo "ok $name: $*"; }
@@ -268,7 +273,8 @@ boot_one() {
 		sed 's/^/#   /' "$logs/kernel-$kver.fetch.log" | tail -n 5
 		return
 	fi
-	if ! "$here/mkinitramfs.sh" "$img" "$kver" "$tmp/initramfs-$kver.cpio" "$product" "$portable" \
+	if ! VFMIG_VFIO_KO="$vfio_ko" "$here/mkinitramfs.sh" "$img" "$kver" \
+		"$tmp/initramfs-$kver.cpio" "$product" "$portable" \
 		"$client" 2>"$logs/kernel-$kver.initramfs.log"; then
 		fail "cannot build the initramfs (see build/test-logs/kernel-$kver.initramfs.log)"
 		sed 's/^/#   /' "$logs/kernel-$kver.initramfs.log" | tail -n 5
@@ -282,6 +288,7 @@ boot_one() {
 	local offers precopy datasize dmalog
 	offers=$(kernel_offers "$kver" "$img")
 	read -r precopy datasize dmalog <<<"$offers"
+	[ -n "$vfio_ko" ] && dmalog=1
 	echo "# info: $name: the kernel offers PRE_COPY $precopy, MIG_DATA_SIZE $datasize, device DMA logging $dmalog (expected of the driver)"
 	local -a checks=("${GUEST_CHECKS_BEFORE[@]}")
 	mapfile -t -O ${#checks[@]} checks < <(vfio_checks "$precopy" "$datasize" "$dmalog")
@@ -410,7 +417,26 @@ boot_one() {
 	fi
 }
 
+# Does KVER's own vfio.ko lack iova_bitmap (6.8 and later without
+# CONFIG_IOMMUFD_DRIVER)? Then it is booted a second time with vfio.ko
+# rebuilt from Debian's linux-source of the same version (build-vfio.sh).
+lacks_iova_bitmap() {
+	local v=${1%%-*} maj min
+	maj=${v%%.*}; min=${v#*.}; min=${min%%[!0-9]*}
+	[ $((maj * 100 + min)) -ge 608 ] &&
+		! grep -qx 'CONFIG_IOMMUFD_DRIVER=y' "/usr/src/linux-headers-$1/.config"
+}
+
 for kver in "${kvers[@]}"; do
 	boot_one "$kver"
+	if lacks_iova_bitmap "$kver"; then
+		if vko=$("$here/build-vfio.sh" "$kver" 2>"$logs/kernel-$kver.vfio-build.log"); then
+			echo "# info: boot $kver: vfio.ko rebuilt with iova_bitmap: ${vko#"$top"/}"
+			boot_one "$kver" "$vko"
+		else
+			failures=$((failures + 1))
+			echo "FAIL boot $kver (vfio.ko with iova_bitmap): $(tail -n 1 "$logs/kernel-$kver.vfio-build.log")"
+		fi
+	fi
 done
 [ $failures -eq 0 ]

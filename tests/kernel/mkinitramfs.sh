@@ -154,6 +154,10 @@ for n in "${order[@]}"; do
 	line=${dep_line[$n]}
 	src=$mdir/${line%%:*}
 	dst=$stage/lib/modules/deps/$n.ko
+	# VFMIG_VFIO_KO: a vfio.ko rebuilt with iova_bitmap (build-vfio.sh)
+	if [ "$n" = vfio ] && [ -n "${VFMIG_VFIO_KO:-}" ]; then
+		src=$VFMIG_VFIO_KO
+	fi
 	case $src in
 	*.ko) cp "$src" "$dst" ;;
 	*.ko.xz) xz -dc "$src" >"$dst" ;;
