@@ -26,6 +26,7 @@
 #define I40E_VFIO_PCI_H
 
 #include <linux/mutex.h>
+#include <linux/wait.h>
 #include <linux/vfio_pci_core.h>
 #include <vfmig/vfdev.h>
 #include "i40e_vfio_backend.h"
@@ -44,6 +45,8 @@
  *	copy; only file operations take it)
  * @lock: serializes each step into the core with disabling the file; never
  *	held across a user copy
+ * @wq: poll() waiters: woken when the file is disabled and when an arc
+ *	produces more data (PRE_COPY_P2P -> STOP_COPY)
  * @disabled: latched when the device leaves the file's states, is reset
  *	or closed; every later call returns -ENODEV
  * @save: a save (read) file, else resume (write)
@@ -55,6 +58,7 @@ struct i40e_vfio_migf {
 	struct i40e_vfio_pci_device *ivdev;
 	struct mutex io_lock;
 	struct mutex lock;
+	wait_queue_head_t wq;
 	bool disabled;
 	bool save;
 	u64 pos;

@@ -25,6 +25,7 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
@@ -36,6 +37,7 @@ static void i40e_vfio_migf_disable(struct i40e_vfio_migf *migf)
 	mutex_lock(&migf->lock);
 	migf->disabled = true;
 	mutex_unlock(&migf->lock);
+	wake_up_interruptible(&migf->wq);
 }
 
 static int i40e_vfio_migf_release(struct inode *inode, struct file *filp)
@@ -104,6 +106,37 @@ static ssize_t i40e_vfio_save_read(struct file *filp, char __user *buf,
 	}
 	mutex_unlock(&migf->io_lock);
 	return done;
+}
+
+/*
+ * Readable when a read would return data, or the end of the stream
+ * (STOP_COPY, permanent); in PRE_COPY* at the temporary end of the
+ * pre-copy data (a read gives ENOMSG) nothing is readable until the device
+ * moves on, as the uAPI lets a user wait for more with poll(). An ended
+ * file is an error.
+ */
+static __poll_t i40e_vfio_save_poll(struct file *filp,
+				    struct poll_table_struct *wait)
+{
+	struct i40e_vfio_migf *migf = filp->private_data;
+	__poll_t mask = 0;
+	bool eof = false;
+	long n;
+
+	poll_wait(filp, &migf->wq, wait);
+	mutex_lock(&migf->lock);
+	if (migf->disabled) {
+		mask = EPOLLERR | EPOLLHUP;
+	} else {
+		n = vfmig_vfdev_save_pending(migf->ivdev->mig,
+					     READ_ONCE(migf->pos), &eof);
+		if (n < 0)
+			mask = EPOLLERR;
+		else if (n > 0 || eof)
+			mask = EPOLLIN | EPOLLRDNORM;
+	}
+	mutex_unlock(&migf->lock);
+	return mask;
 }
 
 static long i40e_vfio_save_ioctl(struct file *filp, unsigned int cmd,
@@ -189,6 +222,7 @@ static ssize_t i40e_vfio_resume_write(struct file *filp,
 static const struct file_operations i40e_vfio_save_fops = {
 	.owner		= THIS_MODULE,
 	.read		= i40e_vfio_save_read,
+	.poll		= i40e_vfio_save_poll,
 	.unlocked_ioctl	= i40e_vfio_save_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.release	= i40e_vfio_migf_release,
@@ -217,6 +251,7 @@ i40e_vfio_migf_create(struct i40e_vfio_pci_device *ivdev, bool save)
 	}
 	mutex_init(&migf->io_lock);
 	mutex_init(&migf->lock);
+	init_waitqueue_head(&migf->wq);
 	migf->ivdev = ivdev;
 	migf->save = save;
 
@@ -334,6 +369,9 @@ static struct file *i40e_vfio_step_locked(struct i40e_vfio_pci_device *ivdev,
 	if (ret)
 		return ERR_PTR(ret);
 
+	/* PRE_COPY_P2P -> STOP_COPY: the same file has the rest now */
+	if (ivdev->save_file && next == VFIO_DEVICE_STATE_STOP_COPY)
+		wake_up_interruptible(&ivdev->save_file->wq);
 	if ((cur == VFIO_DEVICE_STATE_STOP_COPY &&
 	     next == VFIO_DEVICE_STATE_STOP) ||
 	    (i40e_vfio_is_pre_copy(cur) && i40e_vfio_is_running(next)))

@@ -384,6 +384,25 @@ out_unlock:
 	return ret;
 }
 
+long vfmig_vfdev_save_pending(struct vfmig_vfdev *vdev, u64 pos, bool *eof)
+{
+	struct vfmig_vfdev_save *s = &vdev->save;
+	u64 produced;
+	long ret;
+
+	vfmig_mutex_lock(&vdev->state_mutex);
+	if (!s->open) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+	produced = vfmig_stream_writer_len(&s->w);
+	ret = pos < produced ? (long)min_t(u64, produced - pos, S32_MAX) : 0;
+	*eof = s->done && pos >= produced;
+out_unlock:
+	vfmig_mutex_unlock(&vdev->state_mutex);
+	return ret;
+}
+
 int vfmig_vfdev_precopy_info(struct vfmig_vfdev *vdev, u64 *initial_bytes,
 			     u64 *dirty_bytes)
 {

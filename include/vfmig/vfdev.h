@@ -176,6 +176,18 @@ long vfmig_vfdev_save_read(struct vfmig_vfdev *vdev, u64 pos, void *buf,
 			   size_t len, bool *eof);
 
 /**
+ * vfmig_vfdev_save_pending - what a read at @pos would find, without reading
+ * @vdev: the VF
+ * @pos: stream offset
+ * @eof: out: the stream is complete and @pos is its end
+ *
+ * For poll(): readable when this returns > 0 or sets *@eof. In PRE_COPY*
+ * a 0 with *@eof false is the temporary end of the pre-copy data.
+ * Return: bytes produced beyond @pos; -ENODEV when no save stream is open.
+ */
+long vfmig_vfdev_save_pending(struct vfmig_vfdev *vdev, u64 pos, bool *eof);
+
+/**
  * vfmig_vfdev_precopy_info - VFIO_MIG_GET_PRECOPY_INFO
  * @initial_bytes: bytes of the initial data (MATCH and the pre-copy CONFIG
  *	records) not yet read

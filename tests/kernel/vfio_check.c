@@ -1103,17 +1103,19 @@ static void check_precopy(struct dev *a, struct dev *b)
 	expect(n < 0 && errno == ENOMSG, "a second read when drained: %zd (%s), want ENOMSG", n,
 	       strerror(errno));
 	{
+		/* uAPI: at the temporary end a user waits for more with poll */
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
 		ret = poll(&pfd, 1, 0);
-		info("precopy_poll_drained", "poll() %d, revents %#x (uAPI: a user may poll for more pre-copy data)",
-		     ret, pfd.revents);
+		expect(ret == 0 && !pfd.revents,
+		       "poll on the drained PRE_COPY fd: %d, revents %#x, want 0 (nothing to read yet)",
+		       ret, pfd.revents);
 	}
 	if (exp_datasize) {
 		ret = data_size(a, &ds_pre);
 		expect(!ret, "MIG_DATA_SIZE in PRE_COPY: %s", err_name(ret));
 	}
-	end("drained (initial_bytes and dirty_bytes 0): read gives ENOMSG, again");
+	end("drained (initial_bytes and dirty_bytes 0): read gives ENOMSG, again; poll waits");
 
 	/* The same session goes on into STOP_COPY. */
 	begin("precopy_stop_copy");
@@ -1124,6 +1126,14 @@ static void check_precopy(struct dev *a, struct dev *b)
 	       err_name(ret), state_name(s), nfd);
 	if (nfd >= 0)
 		close(nfd);
+	{
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		ret = poll(&pfd, 1, 1000);
+		expect(ret == 1 && (pfd.revents & POLLIN),
+		       "poll on the fd once in STOP_COPY: %d, revents %#x, want POLLIN (the rest is there)",
+		       ret, pfd.revents);
+	}
 	ret = precopy_info(fd, &i1, &d1);
 	expect(ret == -EINVAL, "PRECOPY_INFO in STOP_COPY: %s, want EINVAL (uAPI: only in PRE_COPY states)",
 	       err_name(ret));

@@ -806,6 +806,11 @@ static void test_precopy_info_and_size(void)
 	/* past the produced data: "no more for now" */
 	CHECK_EQ(vfmig_vfdev_save_read(vm->vdev, s->len, tmp, 16, &eof), 0);
 	CHECK(!eof);
+	/* poll's view: nothing pending, not the end; 10 bytes back, 10 */
+	eof = true;
+	CHECK_EQ(vfmig_vfdev_save_pending(vm->vdev, s->len, &eof), 0);
+	CHECK(!eof);
+	CHECK_EQ(vfmig_vfdev_save_pending(vm->vdev, s->len - 10, &eof), 10);
 	CHECK_ERR(vfmig_vfdev_data_size(vm->vdev, &size1), 0);
 
 	/* the host administrator changes the VF during pre-copy */
@@ -825,7 +830,11 @@ static void test_precopy_info_and_size(void)
 	CHECK_EQ(size2, size1 + dirty_b);
 	CHECK_ERR(vfmig_vfdev_set_state(vm->vdev, VFMIG_MIG_STOP_COPY), 0);
 	CHECK_ERR(vfmig_vfdev_precopy_info(vm->vdev, &init_b, &dirty_b), -EINVAL);
+	CHECK_EQ(vfmig_vfdev_save_pending(vm->vdev, s->len, &eof), (long)size2);
 	CHECK_EQ(save_drain(vm->vdev, s, &eof), (long)size2);
+	CHECK(eof);
+	eof = false;
+	CHECK_EQ(vfmig_vfdev_save_pending(vm->vdev, s->len, &eof), 0);
 	CHECK(eof);
 	/* after END: end of stream, and reads of old positions still work */
 	CHECK_EQ(vfmig_vfdev_save_read(vm->vdev, s->len, tmp, 16, &eof), 0);
