@@ -442,12 +442,6 @@ int vfmig_vfdev_data_size(struct vfmig_vfdev *vdev, u64 *stop_copy_length)
 	int ret;
 
 	vfmig_mutex_lock(&vdev->state_mutex);
-	if (vdev->state == VFMIG_MIG_RESUMING || vdev->state == VFMIG_MIG_ERROR) {
-		vfdev_reason(vdev, "no stop-copy size in %s",
-			     vfmig_fsm_state_name(vdev->state));
-		ret = -EINVAL;
-		goto out_unlock;
-	}
 	if (s->open) {
 		produced = vfmig_stream_writer_len(&s->w);
 		total = produced - min_t(u64, s->read_pos, produced);

@@ -209,8 +209,10 @@ int vfmig_vfdev_precopy_info(struct vfmig_vfdev *vdev, u64 *initial_bytes,
  *	come (MATCH and CONFIG when no pre-copy ran; STOPCOPY, changed CONFIG,
  *	RUNTIME, END). Exact unless the state changes before the stop (while
  *	the device runs, PF->VF messages not yet produced cannot be counted).
+ *	The uAPI allows the query in every state: in RESUMING and ERROR it is
+ *	the stream the VF's present state would make.
  *
- * Return: 0, -EINVAL in RESUMING or ERROR, or the agent's error.
+ * Return: 0, or the agent's error.
  */
 int vfmig_vfdev_data_size(struct vfmig_vfdev *vdev, u64 *stop_copy_length);
 

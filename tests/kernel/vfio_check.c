@@ -1239,11 +1239,12 @@ static void check_precopy(struct dev *a, struct dev *b)
 		u64 len;
 		int st;
 
-		/* uAPI: "can be called on each device state": report what it says */
+		/* uAPI: "can be called on each device state" */
 		expect(!to_running(b), "B: not RUNNING");
 		ret = mig_set(b, VFIO_DEVICE_STATE_RESUMING, &fd);
 		st = data_size(b, &len);
-		info("mig_data_size_resuming", "%s (%llu)", err_name(st), (unsigned long long)len);
+		expect(!st && len > 0, "MIG_DATA_SIZE in RESUMING: %s (%llu), want a size",
+		       err_name(st), (unsigned long long)len);
 		if (fd >= 0) {
 			expect(write(fd, full.p, full.len) == (ssize_t)full.len,
 			       "B: writing A's stream: %s", strerror(errno));

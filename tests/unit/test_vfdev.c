@@ -733,6 +733,13 @@ static void test_corrupt_stream(void)
 		dst = vm_new(h, 1, NULL);
 		REQUIRE(dst);
 		CHECK_ERR(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RESUMING), 0);
+		{
+			u64 len = 0;
+
+			/* the uAPI allows the size query in every state */
+			CHECK_ERR(vfmig_vfdev_data_size(dst->vdev, &len), 0);
+			CHECK(len > 0);
+		}
 		CHECK_EQ(vfmig_st_resume_feed(dst->vdev, good->b, good->len, &seed),
 			 (long)good->len);
 		CHECK_ERR(vfmig_vfdev_set_state(dst->vdev, VFMIG_MIG_RUNNING), 0);
