@@ -48,6 +48,9 @@ LIB_SAN := $(BUILD)/san/libvfmig.a
 # The lab: userspace-only code (CLI, hosts, engine) on top of libvfmig.a.
 LAB_SRCS   := $(filter-out lab/osdep_user.c,$(wildcard lab/*.c))
 LAB_BIN    := $(if $(LAB_SRCS),$(BUILD)/vfmig-lab)
+# The DPDK probe (dpdk-test/): only where pkg-config finds libdpdk.
+HAVE_DPDK   := $(shell pkg-config --exists libdpdk 2>/dev/null && echo 1)
+PROBE_BIN   := $(if $(HAVE_DPDK),$(BUILD)/vfmig-probe)
 
 TEST_SRCS  := $(wildcard tests/unit/test_*.c)
 # Script tests (tests/scripts/test_*.sh) drive the built tools end to end.
@@ -74,7 +77,7 @@ VIRTCHNL_SRC := $(firstword $(wildcard $(KDIR)/include/linux/avf/virtchnl.h \
 		$(shell sed -n 's/^include //p' $(KDIR)/Makefile 2>/dev/null))))
 
 .PHONY: all check demo driver fuzz bench checkpatch clean help FORCE
-all: $(LIB) $(LAB_BIN) $(SEED_BINS) $(BENCH_BINS)
+all: $(LIB) $(LAB_BIN) $(SEED_BINS) $(BENCH_BINS) $(PROBE_BIN)
 
 help:
 	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
@@ -123,6 +126,22 @@ $(LAB_FLAGS_STAMP): FORCE
 
 $(BUILD)/vfmig-lab: $(LAB_SRCS) $(LIB) $(HDRS) $(wildcard lab/*.h) $(LAB_FLAGS_STAMP)
 	$(CC) $(CFLAGS_OPT) $(LAB_CFLAGS) -Ilab $(LAB_SRCS) $(LIB) -lpthread $(LAB_PCAP) -lm -o $@
+
+# ---- DPDK continuity probe (dpdk-test/, issue 8) ---------------------------
+# Built by `all` only when pkg-config finds libdpdk (HAVE_DPDK above; Debian 12:
+# libdpdk-dev, DPDK 22.11). DPDK's headers come in with -isystem, so their own
+# warnings do not trip -Werror while our sources keep every flag of WARN.
+PROBE_SRCS  := $(wildcard dpdk-test/*.c)
+DPDK_CFLAGS  = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libdpdk))
+DPDK_LIBS    = $(shell pkg-config --libs libdpdk)
+
+# The counting rules alone (no DPDK) are a unit test: it includes account.c.
+$(BUILD)/san/tests/test_probe_account: dpdk-test/account.c dpdk-test/account.h
+
+$(BUILD)/vfmig-probe: $(PROBE_SRCS) $(wildcard dpdk-test/*.h)
+	@pkg-config --exists libdpdk || { echo "vfmig-probe needs libdpdk-dev and pkg-config (scripts/install-deps.sh)" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OPT) $(DPDK_CFLAGS) $(PROBE_SRCS) $(DPDK_LIBS) -o $@
 
 # ---- tests ----------------------------------------------------------------
 # The portable self-tests and their test world (tests/selftest/, also linked
@@ -190,11 +209,13 @@ bench: $(BENCH_BINS)
 # packages it lacks (scripts/demo-deps.sh), builds the lab with the new
 # packages in view (a sub-make reads the Makefile again), then runs
 # scripts/demo.sh (DEMO_ARGS: its options, e.g. DEMO_ARGS="--reverse").
+# PROBE=dpdk adds the DPDK continuity probe (dpdk-test/, needs libdpdk-dev).
 DEMO_ARGS ?=
+PROBE ?=
 demo:
 	@scripts/demo-deps.sh
-	@$(MAKE) --no-print-directory $(BUILD)/vfmig-lab
-	@scripts/demo.sh $(DEMO_ARGS)
+	@$(MAKE) --no-print-directory $(BUILD)/vfmig-lab $(if $(filter dpdk,$(PROBE)),$(BUILD)/vfmig-probe)
+	@scripts/demo.sh $(if $(filter dpdk,$(PROBE)),--probe dpdk) $(DEMO_ARGS)
 
 clean:
 	rm -rf $(BUILD)

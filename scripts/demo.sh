@@ -48,6 +48,10 @@ host A to host B while iperf3 runs through it; report and plot.
   --out DIR            results (default build/demo)
   --tag NAME           namespace prefix (default vfmig-PID)
   --no-plot            skip the PNG
+  --probe dpdk         also run the DPDK continuity probe (build/vfmig-probe,
+                       dpdk-test/README.md) through the VF: reflector on the
+                       guest's TAP, generator+checker on br0; report.json gains
+                       probe_* keys (out: probe.json, probe-reflect.json)
   --quiet              only the final summary line
   --debug-skip-final-pages | --debug-drop-device-report | --debug-drop-cpu-dirty
   | --debug-no-announce
@@ -59,7 +63,7 @@ EOF
 }
 
 seconds=20 migrate_at=5 dir=fwd parallel=1 queues=4 ring=512 ram_mib=64 mtu=1500
-bandwidth=10G downtime=300 rounds=30 out=$top/build/demo tag=vfmig-$$ plot=1 quiet=0
+bandwidth=10G downtime=300 rounds=30 out=$top/build/demo tag=vfmig-$$ plot=1 quiet=0 probe=
 hostargs=() debug=() novf=0
 die() { echo "demo: $*" >&2; exit 2; }
 num() { [[ $2 =~ ^[0-9]+([.][0-9]+)?$ ]] || die "$1 needs a number, not '$2'"; }
@@ -85,6 +89,7 @@ while [ $# -gt 0 ]; do
 	--out) [ -n "$v" ] || die "--out needs a directory"; out=$v; shift ;;
 	--tag) [[ $v =~ ^[a-zA-Z0-9-]{1,20}$ ]] || die "--tag: letters, digits and '-', at most 20"; tag=$v; shift ;;
 	--no-plot) plot=0 ;;
+	--probe) [ "$v" = dpdk ] || die "--probe: only 'dpdk'"; probe=$v; shift ;;
 	--quiet) quiet=1 ;;
 	--debug-skip-final-pages|--debug-drop-device-report|--debug-drop-cpu-dirty|--debug-no-announce) debug+=("$a") ;;
 	*) die "unknown option '$a' (see scripts/demo.sh --help)" ;;
@@ -99,9 +104,13 @@ awk -v s="$seconds" -v m="$migrate_at" 'BEGIN { exit !(s >= 2 && s <= 3600 && m 
 for c in ip tc iperf3; do
 	command -v $c >/dev/null || die "'$c' is missing (scripts/demo-deps.sh installs it)"
 done
+probe_bin=$top/build/vfmig-probe
+[ -z "$probe" ] || { [ -x "$probe_bin" ] && command -v python3 >/dev/null; } ||
+	die "--probe dpdk needs $probe_bin (libdpdk-dev; make) and python3"
 mkdir -p "$out" || die "cannot create $out"
 out=$(cd "$out" && pwd)
-rm -f "$out"/*.json "$out"/*.log "$out"/*.ready "$out"/throughput.* "$out"/report.txt
+rm -f "$out"/*.json "$out"/*.log "$out"/*.ready "$out"/throughput.* "$out"/report.txt "$out"/probe.txt
+rm -rf /var/run/dpdk/"$tag"-probe-*
 
 say() { [ $quiet = 1 ] || echo "demo: $*"; }
 NS_VM=$tag-vm NS_FAB=$tag-fabric NS_A=$tag-hostA NS_B=$tag-hostB
@@ -126,6 +135,7 @@ cleanup() {
 	for n in "$NS_VM" "$NS_FAB" "$NS_A" "$NS_B"; do
 		ip netns del "$n" 2>/dev/null
 	done
+	[ -z "$probe" ] || rm -rf /var/run/dpdk/"$tag"-probe-*
 }
 trap cleanup EXIT
 trap 'echo "demo: interrupted" >&2; cleanup; exit 130' INT TERM HUP
@@ -245,6 +255,20 @@ for _ in $(seq 1 100); do
 	sleep 0.05
 done
 iperf_dir=(); [ $dir = rev ] && iperf_dir=(-R); [ $dir = bidir ] && iperf_dir=(--bidir)
+if [ -n "$probe" ]; then
+	# DPDK probe (issue 8): one polling lcore each, no hugepages, af_packet
+	peal() { echo --no-huge --no-pci -m 256 --no-shconf --no-telemetry --log-level=warning \
+		--file-prefix "$tag-probe-$1" -l "$2" --vdev "net_af_packet0,iface=$3,framecnt=4096"; }
+	vm_mac=$(ip netns exec "$NS_VM" cat /sys/class/net/eth0/address)
+	ip netns exec "$NS_VM" "$probe_bin" $(peal refl 0 eth0) -- reflect --seconds $((seconds + 60)) \
+		--json "$out/probe-reflect.json" --quiet >"$out/probe-reflect.log" 2>&1 &
+	pids+=($!); refl_pid=$!
+	isleep 1.5	# EAL start-up
+	ip netns exec "$NS_FAB" "$probe_bin" $(peal gen 1 br0) -- txrx --rate 5000 --seconds "$seconds" \
+		--dst-mac "$vm_mac" --src-ip 198.18.0.1 --dst-ip 198.18.0.2 --linger-ms 500 \
+		--json "$out/probe.json" --quiet >"$out/probe.log" 2>&1 &
+	pids+=($!); gen_pid=$!
+fi
 say "iperf3 for ${seconds}s through the VF ($dir, MTU $mtu), migration at ${migrate_at}s over a ${bandwidth}bit/s link"
 ip netns exec "$NS_VM" iperf3 -c 198.18.0.1 -t "$seconds" -i 0.1 -J -P "$parallel" "${iperf_dir[@]}" \
 	>"$out/iperf3-client.json" 2>"$out/iperf3-client.log" &
@@ -256,6 +280,10 @@ deadline=$(( $(date +%s) + ${seconds%.*} + 30 ))
 while kill -0 $cli_pid 2>/dev/null && [ "$(date +%s)" -lt $deadline ]; do sleep 0.2; done
 kill -0 $cli_pid 2>/dev/null && { echo "demo: iperf3 did not finish; stopping it" >&2; kill -TERM $cli_pid; }
 wait $cli_pid 2>/dev/null; cli_rc=$?
+if [ -n "$probe" ]; then
+	for _ in $(seq 1 100); do kill -0 $gen_pid 2>/dev/null || break; sleep 0.1; done
+	kill -TERM $gen_pid $refl_pid 2>/dev/null; wait $gen_pid $refl_pid 2>/dev/null
+fi
 for _ in $(seq 1 50); do kill -0 $srv_pid 2>/dev/null || break; sleep 0.1; done
 kill -TERM $srv_pid 2>/dev/null; wait $srv_pid 2>/dev/null
 # a migration still running (a big guest, a slow link) gets 60 s more to end:
@@ -283,6 +311,42 @@ report_args=(--src "$out/src.json" --dst "$out/dst.json" --capture "$out/capture
 [ $quiet = 1 ] && report_args+=(--quiet)
 "$lab" report "${report_args[@]}" | tee "$out/report.txt"
 rc=${PIPESTATUS[0]}
+if [ -n "$probe" ]; then
+	# the probe's figures into report.json (dpdk-test/README.md: counting rules)
+	python3 - "$out/report.json" "$out/probe.json" "$out/capture.json" >"$out/probe.txt" <<'PY' || { echo "demo: no probe figures (see $out/probe.log)" >&2; [ $rc = 0 ] && rc=3; }
+import json, sys
+rp, pp, cp = sys.argv[1:4]
+r = json.load(open(rp)); p = json.load(open(pp))
+# cross-check (both CLOCK_REALTIME): the probe's longest loss run, by the send
+# schedule of its frames, against the capture's switchover (last guest frame
+# on portA -> first on portB); the difference is reported, never hidden
+rate, run = p["rate_pps"], p["longest_loss_run"]
+ls = p["start_ns"] + p["longest_loss_run_first_seq"] * 10**9 // rate
+le = ls + run * 10**9 // rate
+try:
+    ifs = {i["name"]: i for i in json.load(open(cp))["ifaces"]}
+    a_last, b_first = ifs["portA:in"]["last_from_guest_ns"], ifs["portB:in"]["first_from_guest_ns"]
+    xc = dict(probe_xcheck_start_ms=round((ls - a_last) / 1e6, 3), probe_xcheck_end_ms=round((le - b_first) / 1e6, 3))
+except Exception:
+    xc = dict(probe_xcheck_start_ms=None, probe_xcheck_end_ms=None)
+r.update(xc)
+r.update(probe_blackout_ms=p["longest_gap_ms"], probe_lost=p["lost"], probe_reordered=p["reordered"],
+         probe_duplicated=p["duplicated"], probe_sent=p["sent"], probe_received=p["received"],
+         probe_foreign=p["foreign"], probe_rate_pps=p["rate_pps"],
+         probe_gap_from_ns=p["gap_from_ns"], probe_gap_to_ns=p["gap_to_ns"],
+         probe_loss_run_ms=p["longest_loss_run_ms"],
+         probe_loss_histogram_100ms=p["loss_histogram"])
+json.dump(r, open(rp, "w"), indent=2)
+print(f"  probe       sent {p['sent']} at {p['rate_pps']} pps, lost {p['lost']}, reordered {p['reordered']}, "
+      f"duplicated {p['duplicated']}, foreign {p['foreign']}; blackout {p['longest_gap_ms']:.3f} ms "
+      f"(longest gap between arrivals), longest loss run {p['longest_loss_run_ms']:.1f} ms")
+if run and xc["probe_xcheck_end_ms"] is not None:
+    ok = abs(xc["probe_xcheck_end_ms"]) <= 2 and abs(xc["probe_xcheck_start_ms"]) <= 2
+    print(f"  xcheck      probe loss run vs capture switchover: start {xc['probe_xcheck_start_ms']:+.3f} ms, "
+          f"end {xc['probe_xcheck_end_ms']:+.3f} ms ({'agree within 2 ms' if ok else 'DISAGREE by more than 2 ms'})")
+PY
+	[ -s "$out/probe.txt" ] && tee -a "$out/report.txt" <"$out/probe.txt"
+fi
 if [ $plot = 1 ]; then
 	if command -v gnuplot >/dev/null; then
 		gnuplot "$out/throughput.gp" 2>"$out/gnuplot.log" || echo "demo: gnuplot failed (see $out/gnuplot.log)" >&2

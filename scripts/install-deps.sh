@@ -29,6 +29,8 @@ PKGS=(
 	dkms
 	# the demo (issue 6): namespaces, traffic, capture, plot
 	iproute2 iperf3 tcpdump libpcap-dev gnuplot-nox
+	# the DPDK probe (issue 8): DPDK 22.11, found with pkg-config
+	libdpdk-dev pkg-config
 )
 # From bookworm-backports: QEMU 10 (VFIO migration v2; bookworm has 7.2).
 BPO_PKGS=(qemu-system-x86)
