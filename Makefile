@@ -6,7 +6,8 @@
 #   make            userspace: build/libvfmig.a and the tools
 #   make check      every test (unit under ASAN+UBSAN, Kbuild portability),
 #                   ending with the line "N passed, M failed"
-#   make demo       the main job (the lab; see README)
+#   make demo       the main job (as root: the netns lab, iperf3 through a
+#                   migrating VF; PROBE=dpdk adds the DPDK probe)
 #   make check-long 200 seeded lab migrations, every page and frame checked
 #   make driver     i40e_vfio_pci.ko against KDIR (default: newest headers);
 #                   MODEL=1 adds the test-only vfmig_portable.ko (model,
