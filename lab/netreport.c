@@ -34,6 +34,8 @@ static const char report_help[] =
 "  --plot-data F          throughput over time (gnuplot data)\n"
 "  --gnuplot F            a gnuplot script that draws --png from --plot-data\n"
 "  --png F                the plot the script writes\n"
+"  --probe F              the DPDK probe's JSON (dpdk-test/): its frames lost\n"
+"                         per 100 ms go into the plot, under the throughput\n"
 "  --quiet                one summary line\n"
 "\n"
 "exit: 0 migrated, iperf3's connection survived and every check passed; 1 not\n"
@@ -48,6 +50,7 @@ struct iv {
 
 struct rep {
 	struct lab_json *src, *dst, *cap, *cli, *srv;
+	struct lab_json *probe;		/* optional: the DPDK probe's figures */
 	const char *dir;
 	int client_exit;
 	bool quiet;
@@ -444,6 +447,24 @@ static void wire_series(FILE *f, const struct rep *r, u32 group)
 	}
 }
 
+/*
+ * The probe's loss histogram on iperf3's time axis (both CLOCK_REALTIME):
+ * "t_start t_mid frames_lost" per bin.
+ */
+static void probe_series(FILE *f, struct rep *r)
+{
+	const struct lab_json *h = lab_json_get(r->probe, "loss_histogram");
+	double b0 = (lab_json_num(r->probe, "histogram_start_ns", NAN) - r->t0) / 1e9;
+	double bin_s = lab_json_num(r->probe, "histogram_bin_ms", 100) / 1e3;
+	size_t i;
+
+	if (!h || isnan(b0) || !(bin_s > 0))
+		return;
+	for (i = 0; i < h->n; i++)
+		fprintf(f, "%.4f %.4f %.0f\n", b0 + i * bin_s, b0 + (i + 0.5) * bin_s,
+			lab_json_num(lab_json_at(h, i), "", 0));
+}
+
 static int write_plot(struct rep *r, const char *data, const char *gp, const char *png)
 {
 	double bin_ms = lab_json_num(r->cap, "bin_ns", 1e8) / 1e6;
@@ -465,6 +486,9 @@ static int write_plot(struct rep *r, const char *data, const char *gp, const cha
 		wire_series(f, r, group);
 		fprintf(f, "\n\n# index 2: on the wire, per %.0f ms\n", bin_ms);
 		wire_series(f, r, 1);
+		fprintf(f, "\n\n# index 3: DPDK probe, frames lost per bin: t_start_s t_mid_s frames\n");
+		if (r->probe)
+			probe_series(f, r);
 		if (fclose(f))
 			return -1;
 	}
@@ -475,10 +499,11 @@ static int write_plot(struct rep *r, const char *data, const char *gp, const cha
 		return -1;
 	fprintf(f, "# gnuplot %s  (written by vfmig-lab report)\n", gp);
 	fprintf(f, "set terminal pngcairo size 1200,%d font \"sans,10\"\nset output \"%s\"\n",
-		zoom ? 900 : 600, png);
-	if (zoom)
-		fprintf(f, "set multiplot layout 2,1 title \"Live migration of a VM with an X710 VF (model) under iperf3 (%s): downtime %.1f ms, blackout on the wire %.1f ms\"\n",
-			r->dir, r->downtime_ms, isnan(r->blackout_ms) ? 0.0 : r->blackout_ms);
+		(zoom ? 900 : 600) + (r->probe ? 300 : 0), png);
+	if (zoom || r->probe)
+		fprintf(f, "set multiplot layout %d,1 title \"Live migration of a VM with an X710 VF (model) under iperf3 (%s): downtime %.1f ms, blackout on the wire %.1f ms\"\n",
+			1 + zoom + !!r->probe, r->dir, r->downtime_ms,
+			isnan(r->blackout_ms) ? 0.0 : r->blackout_ms);
 	else
 		fprintf(f, "set title \"Live migration of a VM with an X710 VF (model) under iperf3 (%s): downtime %.1f ms\"\n",
 			r->dir, r->downtime_ms);
@@ -502,8 +527,19 @@ static int write_plot(struct rep *r, const char *data, const char *gp, const cha
 		fprintf(f, "plot \"%s\" index 0 using 1:3 with steps lw 2 lc rgb \"#08306b\" title \"iperf3 receiver, 100 ms\", \\\n"
 			   "     \"%s\" index 2 using 1:3 with steps lw 1 lc rgb \"#ff7f00\" title \"on the wire (capture), %.0f ms\"\n",
 			data, data, bin_ms);
-		fprintf(f, "unset multiplot\n");
 	}
+	if (r->probe) {
+		/* the whole run again, with the phases shaded as above */
+		fprintf(f, "unset label 1\nset xrange [0:*]\nset ylabel \"frames lost\"\n"
+			   "set title \"DPDK probe (%.0f frames/s each way): frames lost per %.0f ms\"\n"
+			   "set style fill solid 0.7 noborder\n",
+			lab_json_num(r->probe, "rate_pps", 0),
+			lab_json_num(r->probe, "histogram_bin_ms", 100));
+		fprintf(f, "plot \"%s\" index 3 using 2:3 with boxes lc rgb \"#cb181d\" title \"lost\"\n",
+			data);
+	}
+	if (zoom || r->probe)
+		fprintf(f, "unset multiplot\n");
 	return fclose(f) ? -1 : 0;
 }
 
@@ -554,7 +590,7 @@ static void human(struct rep *r)
 int lab_report_main(int argc, char **argv)
 {
 	struct rep *r = lab_zalloc(sizeof(*r));
-	const char *ps = NULL, *pd = NULL, *pc = NULL, *pcl = NULL, *psv = NULL;
+	const char *ps = NULL, *pd = NULL, *pc = NULL, *pcl = NULL, *psv = NULL, *pp = NULL;
 	const char *out = NULL, *data = NULL, *gp = NULL, *png = NULL;
 	int i, code;
 
@@ -598,6 +634,8 @@ int lab_report_main(int argc, char **argv)
 			gp = v;
 		else if (!strcmp(a, "--png"))
 			png = v;
+		else if (!strcmp(a, "--probe"))
+			pp = v;
 		else
 			lab_usage_error(sub, "unknown option %s", a);
 	}
@@ -608,6 +646,8 @@ int lab_report_main(int argc, char **argv)
 	r->cap = load(r, pc, "capture (--capture)");
 	r->cli = load(r, pcl, "iperf3 client output (--client)");
 	r->srv = load(r, psv, "iperf3 server output (--server)");
+	if (pp)
+		r->probe = load(r, pp, "DPDK probe figures (--probe)");
 	compute(r);
 	code = r->exit_code;
 	if (write_report(r, out) || write_plot(r, data, gp, png)) {
@@ -618,6 +658,7 @@ int lab_report_main(int argc, char **argv)
 	lab_json_free(r->src);
 	lab_json_free(r->dst);
 	lab_json_free(r->cap);
+	lab_json_free(r->probe);
 	lab_json_free(r->cli);
 	lab_json_free(r->srv);
 	free(r->ivs);

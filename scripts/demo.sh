@@ -309,6 +309,7 @@ report_args=(--src "$out/src.json" --dst "$out/dst.json" --capture "$out/capture
 	--client-exit "$cli_rc" --direction "$dir" --out "$out/report.json"
 	--plot-data "$out/throughput.dat" --gnuplot "$out/throughput.gp" --png "$out/throughput.png")
 [ $quiet = 1 ] && report_args+=(--quiet)
+[ -n "$probe" ] && [ -s "$out/probe.json" ] && report_args+=(--probe "$out/probe.json")
 "$lab" report "${report_args[@]}" | tee "$out/report.txt"
 rc=${PIPESTATUS[0]}
 if [ -n "$probe" ]; then

@@ -327,7 +327,7 @@ PY
 
 # ---- the demo with the probe (make demo PROBE=dpdk), short ---------------------------
 if [ -x build/vfmig-lab ] && command -v iperf3 >/dev/null; then
-	bash scripts/demo.sh --seconds 6 --migrate-at 2 --out "$tmp/demo" --tag "$tag-d" --no-plot --quiet \
+	bash scripts/demo.sh --seconds 6 --migrate-at 2 --out "$tmp/demo" --tag "$tag-d" --quiet \
 		--probe dpdk >"$tmp/demo.log" 2>&1
 	python3 - "$tmp/demo" $? <<'PY'
 import json, sys
@@ -344,6 +344,14 @@ for k in ("probe_blackout_ms", "probe_lost", "probe_reordered", "probe_duplicate
 if p["sent"] != 5000 * 6 or p["received"] + p["lost"] != p["sent"]: bad.append(f"sent {p['sent']} received {p['received']} lost {p['lost']}")
 if p["duplicated"]: bad.append(f"duplicated {p['duplicated']}")
 if sum(p["loss_histogram"]) != p["lost"]: bad.append("histogram does not add up to lost")
+# the plot carries the probe's histogram under the throughput (data index 3)
+try:
+    blocks = open(f"{out}/throughput.dat").read().split("\n\n\n")
+    rows = [l.split() for l in blocks[3].splitlines() if l and not l.startswith("#")]
+    if sum(float(x[2]) for x in rows) != p["lost"]: bad.append("plot data index 3 does not add up to lost")
+    if "index 3" not in open(f"{out}/throughput.gp").read(): bad.append("no probe panel in throughput.gp")
+except (OSError, IndexError, ValueError) as e:
+    bad.append(f"plot data: {e}")
 # where the loss fell (one burst at the switchover on a quiet machine; a busy
 # one adds drops elsewhere): reported, not asserted
 h = [i for i, v in enumerate(p["loss_histogram"]) if v]
