@@ -49,7 +49,6 @@
  *	produces more data (PRE_COPY_P2P -> STOP_COPY)
  * @disabled: latched when the device leaves the file's states, is reset
  *	or closed; every later call returns -ENODEV
- * @save: a save (read) file, else resume (write)
  * @pos: stream offset of the next read or write
  * @buf: bounce buffer, I40E_VFIO_MIGF_BUF bytes
  */
@@ -60,7 +59,6 @@ struct i40e_vfio_migf {
 	struct mutex lock;
 	wait_queue_head_t wq;
 	bool disabled;
-	bool save;
 	u64 pos;
 	u8 *buf;
 };

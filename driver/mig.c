@@ -253,7 +253,6 @@ i40e_vfio_migf_create(struct i40e_vfio_pci_device *ivdev, bool save)
 	mutex_init(&migf->lock);
 	init_waitqueue_head(&migf->wq);
 	migf->ivdev = ivdev;
-	migf->save = save;
 
 	filp = anon_inode_getfile(save ? "i40e_vfio_save" : "i40e_vfio_resume",
 				  save ? &i40e_vfio_save_fops :

@@ -214,37 +214,7 @@ static void med_txq_update_locked(struct vfmig_vfdev *vdev, u16 q,
 	med_txq_hold_locked(vdev, q);
 }
 
-/* ---- Posted buffers, per slot (RX and ARQ) ------------------------------------ */
-
-/*
- * Slot @s now holds the buffers @pkt (@plen bytes) and @hdr (@hlen): hold
- * them, then end the holds of what the slot held before (the guest posts a
- * slot again only after the device completed it; the release leaves a
- * final mark on those pages).
- */
-static void med_slot_post_locked(struct vfmig_vfdev *vdev, struct vfmig_med_slot *s,
-				 u64 pkt, u32 plen, u64 hdr, u32 hlen,
-				 u32 old_plen, u32 old_hlen)
-{
-	struct vfmig_mediate *m = &vdev->med;
-	bool ok;
-
-	lockdep_assert_held(&vdev->med.lock);
-
-	ok = med_hold_locked(vdev, pkt, plen);
-	if (ok && hdr && !med_hold_locked(vdev, hdr, hlen)) {
-		med_release_locked(vdev, pkt, plen);
-		ok = false;
-	}
-	if (med_live(m, s->epoch)) {
-		med_release_locked(vdev, s->pkt, old_plen);
-		if (s->hdr && old_hlen)
-			med_release_locked(vdev, s->hdr, old_hlen);
-	}
-	s->pkt = pkt;
-	s->hdr = hdr;
-	s->epoch = ok ? m->epoch : 0;
-}
+/* ---- Posted slots ---------------------------------------------------------------- */
 
 static int med_slots_alloc_locked(struct vfmig_vfdev *vdev, struct vfmig_med_slot **slots,
 				  u16 *nslots, u16 len)
@@ -594,9 +564,30 @@ static void med_aq_hold_rings_locked(struct vfmig_vfdev *vdev)
 }
 
 /*
+ * ARQ slot @s now offers @addr (@len bytes): hold it, then end the hold of
+ * what the slot offered before (the guest posts a slot again only after
+ * the device completed it; the release leaves a final mark). The buffer
+ * length is kept in slot.hdr.
+ */
+static void med_aq_slot_post_locked(struct vfmig_vfdev *vdev,
+				    struct vfmig_med_slot *s, u64 addr, u32 len)
+{
+	struct vfmig_mediate *m = &vdev->med;
+	bool ok;
+
+	lockdep_assert_held(&vdev->med.lock);
+
+	ok = med_hold_locked(vdev, addr, len);
+	if (med_live(m, s->epoch))
+		med_release_locked(vdev, s->pkt, (u32)s->hdr);
+	s->pkt = addr;
+	s->hdr = len;
+	s->epoch = ok ? m->epoch : 0;
+}
+
+/*
  * ARQ slots [@from, @from + @n): a descriptor with FLAG_BUF offers a
  * buffer of datalen bytes, of which the device writes at most one message.
- * The slot's old buffer length is kept in slot.hdr.
  */
 static void med_aq_scan_locked(struct vfmig_vfdev *vdev, u16 from, u32 n)
 {
@@ -626,8 +617,7 @@ static void med_aq_scan_locked(struct vfmig_vfdev *vdev, u16 from, u32 n)
 				blen = min_t(u32, le16_to_cpu(d.datalen),
 					     VFMIG_AQ_MAX_BUF_SIZE);
 			}
-			med_slot_post_locked(vdev, s, addr, blen, 0, 0, (u32)s->hdr, 0);
-			s->hdr = blen;
+			med_aq_slot_post_locked(vdev, s, addr, blen);
 		}
 		from = (u16)((from + chunk) % len);
 		n -= chunk;
