@@ -21,6 +21,7 @@
  * model's DMA callbacks run under it.
  */
 #include <linux/delay.h>
+#include <linux/etherdevice.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -55,12 +56,23 @@ struct vmb_host {
 	struct vfmig_agent *agent;
 	struct task_struct *thread;
 	u64 t0;
+	u64 reflected;		/* frames the reflector sent back into this port */
 	struct vmb_vf vf;
 };
 
 static struct vmb_host vmb_hosts[VMB_HOSTS];
+
+/*
+ * Queue pairs of each model PF's VFs. A destination with fewer than the
+ * source's must refuse the source's stream (reload the module to change it).
+ */
+static ushort queues[VMB_HOSTS] = { 4, 4 };
+module_param_array(queues, ushort, NULL, 0444);
+MODULE_PARM_DESC(queues, "queue pairs of the VFs of model PF 0 and PF 1 (1..16, default 4,4)");
 static DEFINE_MUTEX(vmb_claim_lock);
 static u8 *vmb_frame;		/* the wire thread's frame buffer */
+/* The reflector on the wire (lab/klab.c's --reflector default). */
+static const u8 vmb_reflector_mac[ETH_ALEN] __aligned(2) = { 0x02, 0x76, 0x66, 0x6d, 0x69, 0x67 };
 static DEFINE_MUTEX(vmb_wire_lock);
 
 /* ---- The model's DMA and interrupts --------------------------------------- */
@@ -213,21 +225,36 @@ static struct i40e_vfio_backend vmb_backend = {
 
 /* ---- Time and the wire --------------------------------------------------------- */
 
-/* Frames that left @from's port go into @to's port. */
+/*
+ * The wire is a switch with three ports: the two PFs' and a reflector.
+ * A frame for the reflector's MAC goes back out of the port it came in by,
+ * source and destination swapped (a VM and its reflector keep talking
+ * whichever PF the VM's VF is on, and frames that were on their way to a
+ * VF that stopped are lost, as on a real switch until it relearns); every
+ * other frame goes to the other PF.
+ */
 static void vmb_wire(struct vmb_host *from, struct vmb_host *to)
 {
 	int len;
 
 	mutex_lock(&vmb_wire_lock);
 	for (;;) {
+		struct vmb_host *dst = to;
+
 		mutex_lock(&from->lock);
 		len = vfmig_model_port_tx_pull(from->pf, vmb_frame, VMB_FRAME_MAX);
 		mutex_unlock(&from->lock);
 		if (len <= 0)
 			break;
-		mutex_lock(&to->lock);
-		vfmig_model_port_rx(to->pf, vmb_frame, len);
-		mutex_unlock(&to->lock);
+		if (len >= 2 * ETH_ALEN && ether_addr_equal(vmb_frame, vmb_reflector_mac)) {
+			memcpy(vmb_frame, vmb_frame + ETH_ALEN, ETH_ALEN);
+			memcpy(vmb_frame + ETH_ALEN, vmb_reflector_mac, ETH_ALEN);
+			from->reflected++;
+			dst = from;
+		}
+		mutex_lock(&dst->lock);
+		vfmig_model_port_rx(dst->pf, vmb_frame, len);
+		mutex_unlock(&dst->lock);
 	}
 	mutex_unlock(&vmb_wire_lock);
 }
@@ -289,6 +316,8 @@ static int vmb_host_create(struct vmb_host *h, unsigned int idx)
 
 	vfmig_model_cfg_default(&cfg);
 	cfg.port_mac[5] = 0x10 + idx;
+	cfg.queues_per_vf = queues[idx];
+	cfg.msix_per_vf = queues[idx] + 1;
 	h->pf = vfmig_model_pf_new(&cfg);
 	if (IS_ERR(h->pf)) {
 		ret = PTR_ERR(h->pf);
@@ -351,8 +380,8 @@ void vfmig_model_backend_exit(void)
 	for (i = 0; i < VMB_HOSTS; i++) {
 		struct vmb_vf *v = &vmb_hosts[i].vf;
 
-		pr_info("vfmig_portable: model PF %d: %llu interrupts, %llu DMA errors\n",
-			i, v->irqs, v->dma_errors);
+		pr_info("vfmig_portable: model PF %d: %llu interrupts, %llu DMA errors, %llu frames reflected\n",
+			i, v->irqs, v->dma_errors, vmb_hosts[i].reflected);
 		vmb_host_destroy(&vmb_hosts[i]);
 	}
 	kfree(vmb_frame);
