@@ -105,6 +105,57 @@ uint64_t acct_foreign_total(const struct acct *a)
 	return t;
 }
 
+uint64_t acct_gap_min_ns(const struct acct *a)
+{
+	uint64_t two = a->rate_pps ? 2000000000ull / a->rate_pps : 0;
+
+	return two > ACCT_GAP_MIN_NS ? two : ACCT_GAP_MIN_NS;
+}
+
+/* Keep @g; with a full list, push out the shortest if @g is longer. */
+static void gap_keep(struct acct *a, const struct acct_gap *g)
+{
+	unsigned int i, shortest = 0;
+
+	if (a->ngaps < ACCT_MAX_GAPS) {
+		a->gaps[a->ngaps++] = *g;
+		return;
+	}
+	a->gaps_dropped++;
+	for (i = 1; i < a->ngaps; i++)
+		if (a->gaps[i].to_ns - a->gaps[i].from_ns <
+		    a->gaps[shortest].to_ns - a->gaps[shortest].from_ns)
+			shortest = i;
+	if (g->to_ns - g->from_ns <= a->gaps[shortest].to_ns - a->gaps[shortest].from_ns)
+		return;
+	/* keep arrival order: close the hole, append */
+	memmove(&a->gaps[shortest], &a->gaps[shortest + 1],
+		(a->ngaps - shortest - 1) * sizeof(a->gaps[0]));
+	a->gaps[a->ngaps - 1] = *g;
+}
+
+const struct acct_gap *acct_gap_spanning(const struct acct *a, uint64_t from_ns,
+					 uint64_t to_ns)
+{
+	const struct acct_gap *best = NULL;
+	uint64_t best_ov = 0;
+	unsigned int i;
+
+	for (i = 0; i < a->ngaps; i++) {
+		const struct acct_gap *g = &a->gaps[i];
+		uint64_t lo = g->from_ns > from_ns ? g->from_ns : from_ns;
+		uint64_t hi = g->to_ns < to_ns ? g->to_ns : to_ns;
+
+		if (lo > hi)
+			continue;
+		if (!best || hi - lo > best_ov) {
+			best = g;
+			best_ov = hi - lo;
+		}
+	}
+	return best;
+}
+
 /* The bitmap grows by doubling, up to 2^32 sequence numbers (512 MiB). */
 static int grow(struct acct *a, uint64_t seq)
 {
@@ -156,12 +207,18 @@ int acct_frame(struct acct *a, const struct probe_hdr *h, uint64_t rx_ns)
 	/* arrival gap: between consecutive DATA frames of ours, any copy */
 	if (a->arrivals == 0) {
 		a->first_rx_ns = rx_ns;
-	} else if (rx_ns - a->last_rx_ns > a->gap_ns && rx_ns >= a->last_rx_ns) {
-		a->gap_ns = rx_ns - a->last_rx_ns;
-		a->gap_from_ns = a->last_rx_ns;
-		a->gap_to_ns = rx_ns;
-		a->gap_from_seq = a->last_rx_seq;
-		a->gap_to_seq = seq;
+	} else if (rx_ns >= a->last_rx_ns) {
+		struct acct_gap g = { a->last_rx_ns, rx_ns, a->last_rx_seq, seq };
+
+		if (rx_ns - a->last_rx_ns > a->gap_ns) {
+			a->gap_ns = rx_ns - a->last_rx_ns;
+			a->gap_from_ns = g.from_ns;
+			a->gap_to_ns = g.to_ns;
+			a->gap_from_seq = g.from_seq;
+			a->gap_to_seq = g.to_seq;
+		}
+		if (rx_ns - a->last_rx_ns >= acct_gap_min_ns(a))
+			gap_keep(a, &g);
 	}
 	a->last_rx_ns = rx_ns;
 	a->last_rx_seq = seq;

@@ -58,6 +58,21 @@ enum foreign_class {
 };
 extern const char *const foreign_names[F_NCLASS];
 
+/*
+ * Arrival gaps of at least acct_gap_min_ns() - ACCT_GAP_MIN_NS or two frame
+ * intervals, whichever is longer - are all kept (the longest
+ * ACCT_MAX_GAPS if there are more), so that a report can pick the one
+ * spanning a given instant - the switchover - rather than only the longest,
+ * which may be a pre-copy stall.
+ */
+#define ACCT_MAX_GAPS		64
+#define ACCT_GAP_MIN_NS		1000000ull
+
+struct acct_gap {
+	uint64_t from_ns, to_ns;	/* arrivals on either side */
+	uint64_t from_seq, to_seq;
+};
+
 struct acct {
 	/* run identity: fixed by --run-id or by the first valid frame */
 	bool run_locked;
@@ -82,6 +97,9 @@ struct acct {
 	/* arrival gaps between consecutive frames of ours */
 	uint64_t first_rx_ns, last_rx_ns, last_rx_seq;
 	uint64_t gap_ns, gap_from_ns, gap_to_ns, gap_from_seq, gap_to_seq;
+	struct acct_gap gaps[ACCT_MAX_GAPS];	/* in arrival order */
+	unsigned int ngaps;
+	uint64_t gaps_dropped;	/* shorter ones pushed out of a full list */
 
 	/* one-way transit (rx realtime - tx realtime), same-host meaningful */
 	int64_t transit_min, transit_max;
@@ -102,6 +120,13 @@ void acct_set_run(struct acct *a, uint32_t run_id);
 int acct_frame(struct acct *a, const struct probe_hdr *h, uint64_t rx_ns);
 void acct_foreign(struct acct *a, enum foreign_class c);
 uint64_t acct_foreign_total(const struct acct *a);
+/*
+ * The kept gap that overlaps [from_ns, to_ns] the most (a point: from == to),
+ * or NULL when none does.
+ */
+uint64_t acct_gap_min_ns(const struct acct *a);
+const struct acct_gap *acct_gap_spanning(const struct acct *a, uint64_t from_ns,
+					 uint64_t to_ns);
 
 struct acct_result {
 	uint64_t sent;		/* END's count, else --expect, else max_seq+1 */

@@ -542,6 +542,15 @@ static int write_json(const struct opts *o, const struct counters *c, const stru
 			a->gap_from_seq, a->gap_to_seq);
 		fprintf(f, "  \"first_rx_ns\": %" PRIu64 ",\n  \"last_rx_ns\": %" PRIu64 ",\n",
 			a->first_rx_ns, a->last_rx_ns);
+		fprintf(f, "  \"gaps_min_ms\": %.3f,\n  \"gaps_dropped\": %" PRIu64 ",\n"
+			"  \"gaps\": [", acct_gap_min_ns(a) / 1e6, a->gaps_dropped);
+		for (k = 0; k < (int)a->ngaps; k++)
+			fprintf(f, "%s\n    { \"from_ns\": %" PRIu64 ", \"to_ns\": %" PRIu64
+				", \"ms\": %.6f, \"from_seq\": %" PRIu64 ", \"to_seq\": %" PRIu64 " }",
+				k ? "," : "", a->gaps[k].from_ns, a->gaps[k].to_ns,
+				(a->gaps[k].to_ns - a->gaps[k].from_ns) / 1e6,
+				a->gaps[k].from_seq, a->gaps[k].to_seq);
+		fprintf(f, "%s],\n", a->ngaps ? "\n  " : "");
 		fprintf(f, "  \"longest_loss_run\": %" PRIu64 ",\n"
 			"  \"longest_loss_run_first_seq\": %" PRIu64 ",\n"
 			"  \"longest_loss_run_ms\": %.6f,\n",

@@ -318,18 +318,29 @@ if [ -n "$probe" ]; then
 import json, sys
 rp, pp, cp = sys.argv[1:4]
 r = json.load(open(rp)); p = json.load(open(pp))
-# cross-check (both CLOCK_REALTIME): the probe's longest loss run, by the send
-# schedule of its frames, against the capture's switchover (last guest frame
-# on portA -> first on portB); the difference is reported, never hidden
+# cross-check (both CLOCK_REALTIME) against the capture's switchover (last
+# guest frame on portA -> first on portB), differences reported, never hidden:
+# - the probe's arrival gap that spans the switchover (its edges are frames
+#   the guest reflected, so both edges are the guest's, as the capture's are);
+# - its longest loss run, by the send schedule of the lost frames (starts a
+#   round trip early: frames on their way to a guest that stopped are lost).
 rate, run = p["rate_pps"], p["longest_loss_run"]
 ls = p["start_ns"] + p["longest_loss_run_first_seq"] * 10**9 // rate
 le = ls + run * 10**9 // rate
+xc = dict(probe_xcheck_start_ms=None, probe_xcheck_end_ms=None, probe_switchover_gap_ms=None,
+          probe_xcheck_gap_start_ms=None, probe_xcheck_gap_end_ms=None)
 try:
     ifs = {i["name"]: i for i in json.load(open(cp))["ifaces"]}
     a_last, b_first = ifs["portA:in"]["last_from_guest_ns"], ifs["portB:in"]["first_from_guest_ns"]
-    xc = dict(probe_xcheck_start_ms=round((ls - a_last) / 1e6, 3), probe_xcheck_end_ms=round((le - b_first) / 1e6, 3))
+    xc.update(probe_xcheck_start_ms=round((ls - a_last) / 1e6, 3), probe_xcheck_end_ms=round((le - b_first) / 1e6, 3))
+    ov = lambda g: min(g["to_ns"], b_first) - max(g["from_ns"], a_last)
+    g = max((g for g in p.get("gaps", []) if ov(g) >= 0), key=ov, default=None)
+    if g:
+        xc.update(probe_switchover_gap_ms=round(g["ms"], 3),
+                  probe_xcheck_gap_start_ms=round((g["from_ns"] - a_last) / 1e6, 3),
+                  probe_xcheck_gap_end_ms=round((g["to_ns"] - b_first) / 1e6, 3))
 except Exception:
-    xc = dict(probe_xcheck_start_ms=None, probe_xcheck_end_ms=None)
+    pass
 r.update(xc)
 r.update(probe_blackout_ms=p["longest_gap_ms"], probe_lost=p["lost"], probe_reordered=p["reordered"],
          probe_duplicated=p["duplicated"], probe_sent=p["sent"], probe_received=p["received"],
@@ -341,10 +352,17 @@ json.dump(r, open(rp, "w"), indent=2)
 print(f"  probe       sent {p['sent']} at {p['rate_pps']} pps, lost {p['lost']}, reordered {p['reordered']}, "
       f"duplicated {p['duplicated']}, foreign {p['foreign']}; blackout {p['longest_gap_ms']:.3f} ms "
       f"(longest gap between arrivals), longest loss run {p['longest_loss_run_ms']:.1f} ms")
+def xline(what, a, b):
+    ok = abs(a) <= 2 and abs(b) <= 2
+    print(f"  xcheck      {what} vs capture switchover: start {a:+.3f} ms, end {b:+.3f} ms "
+          f"({'agree within 2 ms' if ok else 'DISAGREE by more than 2 ms'})")
+if xc["probe_xcheck_gap_end_ms"] is not None:
+    xline(f"probe arrival gap {xc['probe_switchover_gap_ms']:.3f} ms", xc["probe_xcheck_gap_start_ms"],
+          xc["probe_xcheck_gap_end_ms"])
+elif xc["probe_xcheck_end_ms"] is not None:
+    print("  xcheck      no probe arrival gap spans the capture's switchover")
 if run and xc["probe_xcheck_end_ms"] is not None:
-    ok = abs(xc["probe_xcheck_end_ms"]) <= 2 and abs(xc["probe_xcheck_start_ms"]) <= 2
-    print(f"  xcheck      probe loss run vs capture switchover: start {xc['probe_xcheck_start_ms']:+.3f} ms, "
-          f"end {xc['probe_xcheck_end_ms']:+.3f} ms ({'agree within 2 ms' if ok else 'DISAGREE by more than 2 ms'})")
+    xline("probe loss run", xc["probe_xcheck_start_ms"], xc["probe_xcheck_end_ms"])
 PY
 	[ -s "$out/probe.txt" ] && tee -a "$out/report.txt" <"$out/probe.txt"
 fi

@@ -316,6 +316,13 @@ if rx["gap_from_seq"] == 2999 and rx["gap_to_seq"] == 3500 and 95 <= gap <= 150 
 else:
     print(f"FAIL probe_blackout: longest gap {gap:.3f} ms, seq {rx['gap_from_seq']} -> {rx['gap_to_seq']} "
           f"(want 95..150 ms, 2999 -> 3500)")
+# every gap of two frame intervals or more is kept, so a report can pick the
+# one spanning an instant: the relay's 100 ms hole is among them
+kept = [g for g in rx.get("gaps", []) if g["from_seq"] == 2999 and g["to_seq"] == 3500]
+if len(kept) == 1 and kept[0]["to_ns"] - kept[0]["from_ns"] == rx["longest_gap_ns"] and rx["gaps_min_ms"] == 1.0:
+    print(f"ok probe_gap_list: {len(rx['gaps'])} gaps of >= {rx['gaps_min_ms']} ms kept, the hole 2999 -> 3500 among them")
+else:
+    print(f"FAIL probe_gap_list: gaps {rx.get('gaps')} (min {rx.get('gaps_min_ms')} ms) lack the hole 2999 -> 3500")
 fb = rx["foreign_by_class"]
 wantf = dict(not_udp=2, other_port=1, malformed=1, bad_checksum=1, other_run=1, wrong_direction=1)
 if t["injected"] and fb == wantf and rx["foreign"] == 7 and rx["received"] == t["forwarded_unique"]:
@@ -339,7 +346,8 @@ except Exception as e:
 bad = []
 if rc: bad.append(f"demo exit {rc}")
 for k in ("probe_blackout_ms", "probe_lost", "probe_reordered", "probe_duplicated",
-          "probe_xcheck_start_ms", "probe_xcheck_end_ms"):
+          "probe_xcheck_start_ms", "probe_xcheck_end_ms", "probe_switchover_gap_ms",
+          "probe_xcheck_gap_start_ms", "probe_xcheck_gap_end_ms"):
     if not isinstance(r.get(k), (int, float)): bad.append(f"report.json has no {k}")
 if p["sent"] != 5000 * 6 or p["received"] + p["lost"] != p["sent"]: bad.append(f"sent {p['sent']} received {p['received']} lost {p['lost']}")
 if p["duplicated"]: bad.append(f"duplicated {p['duplicated']}")
@@ -359,7 +367,9 @@ if bad: print("FAIL probe_demo: " + "; ".join(bad))
 else: print(f"ok probe_demo: migrated under iperf3 + probe at 5000 pps: probe lost {p['lost']} "
            f"(longest loss run {p['longest_loss_run_ms']:.1f} ms, in bins {h}), reordered {p['reordered']}, "
            f"longest arrival gap {r['probe_blackout_ms']:.1f} ms; capture blackout {r.get('blackout_ms')} ms; "
-           f"loss run - switchover: start {r['probe_xcheck_start_ms']:+.1f} ms, end {r['probe_xcheck_end_ms']:+.1f} ms")
+           f"loss run - switchover: start {r['probe_xcheck_start_ms']:+.1f} ms, end {r['probe_xcheck_end_ms']:+.1f} ms; "
+           f"arrival gap at the switchover {r['probe_switchover_gap_ms']:.1f} ms - switchover: "
+           f"start {r['probe_xcheck_gap_start_ms']:+.1f} ms, end {r['probe_xcheck_gap_end_ms']:+.1f} ms")
 PY
 else
 	echo "# skip: probe_demo: build/vfmig-lab or iperf3 missing"

@@ -124,6 +124,58 @@ static void test_loss_head_tail_histogram(void)
 	acct_free(&a);
 }
 
+/*
+ * Every gap of two frame intervals (20 ms at RATE) or more is kept, in
+ * arrival order; the one spanning an instant is found even when a longer one
+ * (a pre-copy stall) exists; a full list keeps the longest.
+ */
+static void test_gap_list(void)
+{
+	struct acct a;
+	const struct acct_gap *g;
+	uint64_t s, t = 0;
+
+	REQUIRE(acct_init(&a, 0) == 0);
+	for (s = 0; s < 300; s++) {
+		t += 10;
+		if (s == 50)
+			t += 90;	/* a 100 ms stall before seq 50 */
+		if (s == 200)
+			t += 30;	/* the 40 ms switchover before seq 200 */
+		if (s == 250)
+			t += 10;	/* exactly two intervals: kept */
+		data(&a, s, t);
+	}
+	CHECK_EQ(acct_gap_min_ns(&a), 20000000);
+	CHECK_EQ(a.ngaps, 3);
+	CHECK_EQ(a.gaps_dropped, 0);
+	CHECK_EQ(a.gaps[0].to_seq, 50);
+	CHECK_EQ(a.gaps[1].from_seq, 199);
+	CHECK_EQ(a.gaps[1].to_ns - a.gaps[1].from_ns, 40000000);
+	CHECK_EQ(a.gap_to_seq, 50);		/* the longest is the stall */
+	/* an instant inside the switchover gap, and an interval around it */
+	g = acct_gap_spanning(&a, a.gaps[1].from_ns + 1, a.gaps[1].from_ns + 1);
+	CHECK(g == &a.gaps[1]);
+	g = acct_gap_spanning(&a, a.gaps[1].from_ns - 5000000, a.gaps[1].to_ns + 5000000);
+	CHECK(g == &a.gaps[1]);
+	CHECK(acct_gap_spanning(&a, 1, 2) == NULL);
+	acct_free(&a);
+
+	/* full: 70 gaps of growing length; the 64 longest stay, in order */
+	REQUIRE(acct_init(&a, 0) == 0);
+	for (s = 0, t = 0; s < 71; s++) {
+		t += s ? 20 + s : 0;
+		data(&a, s, t);
+	}
+	CHECK_EQ(a.ngaps, ACCT_MAX_GAPS);
+	CHECK_EQ(a.gaps_dropped, 70 - ACCT_MAX_GAPS);
+	CHECK_EQ(a.gaps[0].to_seq, 71 - ACCT_MAX_GAPS);
+	CHECK_EQ(a.gaps[ACCT_MAX_GAPS - 1].to_seq, 70);
+	for (s = 1; s < ACCT_MAX_GAPS; s++)
+		CHECK(a.gaps[s].from_ns > a.gaps[s - 1].from_ns);
+	acct_free(&a);
+}
+
 static void test_reorder_and_duplicates(void)
 {
 	static const uint64_t order[] = { 0, 1, 3, 2, 4, 9, 5, 6, 7, 8, 8, 10, 10, 10, 3 };
@@ -235,6 +287,7 @@ int main(void)
 	RUN(test_frame_check);
 	RUN(test_in_order);
 	RUN(test_loss_head_tail_histogram);
+	RUN(test_gap_list);
 	RUN(test_reorder_and_duplicates);
 	RUN(test_foreign_never_ours);
 	RUN(test_end_of_run);
