@@ -78,7 +78,7 @@ VIRTCHNL_SRC := $(firstword $(wildcard $(KDIR)/include/linux/avf/virtchnl.h \
 		$(shell sed -n 's/^include //p' $(KDIR)/Makefile 2>/dev/null))))
 
 .PHONY: all check demo driver fuzz bench checkpatch clean help FORCE
-all: $(LIB) $(LAB_BIN) $(SEED_BINS) $(BENCH_BINS) $(PROBE_BIN)
+all: $(LIB) $(LAB_BIN) $(SEED_BINS) $(BENCH_BINS) $(PROBE_BIN) $(L2_BIN)
 
 help:
 	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
@@ -143,6 +143,36 @@ $(BUILD)/vfmig-probe: $(PROBE_SRCS) $(wildcard dpdk-test/*.h)
 	@pkg-config --exists libdpdk || { echo "vfmig-probe needs libdpdk-dev and pkg-config (scripts/install-deps.sh)" >&2; exit 1; }
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OPT) $(DPDK_CFLAGS) $(PROBE_SRCS) $(DPDK_LIBS) -o $@
+
+# ---- the guest driver as a VM's whole OS (guest/bare/, issue 9) --------------
+# build/vfmig-l2.elf: the portable guest driver (guest/*.c, unchanged) in the
+# freestanding home (include/vfmig/osdep_bare.h, -DVFMIG_BARE: no libc), with
+# a boot stub that QEMU's -kernel starts on machine pc (PVH ELF note). An
+# x86-64 image, so `all` builds it only where $(CC) targets x86-64; it takes
+# a second. No red zone (exceptions push on the same stack), no PIC, no
+# stack protector (no TLS to hold the canary), no SSE, and no memcpy loops
+# turned back into calls to memcpy.
+L2_ELF    := $(BUILD)/vfmig-l2.elf
+L2_CSRCS  := $(wildcard guest/*.c) $(wildcard guest/bare/*.c)
+L2_OBJS   := $(patsubst %.c,$(BUILD)/l2/%.o,$(L2_CSRCS)) $(BUILD)/l2/guest/bare/start.o
+L2_CFLAGS := -std=gnu11 -g -O2 -Iinclude -Iinclude/vfmig/shim -I$(BUILD)/shim $(WARN) \
+             -DVFMIG_BARE -ffreestanding -fno-delete-null-pointer-checks \
+             -fno-tree-loop-distribute-patterns -mno-red-zone -mgeneral-regs-only \
+             -fno-pic -fno-pie -mcmodel=small -fno-stack-protector \
+             -fcf-protection=none -fno-asynchronous-unwind-tables -fno-common
+L2_BIN    := $(if $(filter x86_64-%,$(shell $(CC) -dumpmachine)),$(L2_ELF))
+
+$(BUILD)/l2/%.o: %.c $(HDRS) $(wildcard guest/bare/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(L2_CFLAGS) -c $< -o $@
+
+$(BUILD)/l2/guest/bare/start.o: guest/bare/start.S
+	@mkdir -p $(dir $@)
+	$(CC) $(L2_CFLAGS) -c $< -o $@
+
+$(L2_ELF): $(L2_OBJS) guest/bare/l2.ld
+	$(CC) -nostdlib -static -no-pie -Wl,-T,guest/bare/l2.ld -Wl,--build-id=none \
+		-Wl,-z,noexecstack $(L2_OBJS) -o $@
 
 # ---- tests ----------------------------------------------------------------
 # The portable self-tests and their test world (tests/selftest/, also linked

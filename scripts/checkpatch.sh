@@ -3,7 +3,8 @@
 #
 # checkpatch.pl --strict over everything that is compiled in the kernel:
 # driver/, the portable code (driver/core, pf-agent, model, guest) and the
-# headers they include (include/vfmig, less the userspace-only osdep).
+# headers they include (include/vfmig, less the osdep homes that never meet
+# a kernel: userspace's and the freestanding one of build/vfmig-l2.elf).
 # checkpatch.pl comes from Debian's linux-source-6.1 tarball (installed by
 # scripts/install-deps.sh) and is extracted once into build/checkpatch/.
 # Fails on any ERROR or WARNING; CHECKs (--strict) are counted and listed.
@@ -33,7 +34,7 @@ cd "$top"
 shopt -s nullglob
 files=()
 for f in driver/*.c driver/core/*.c pf-agent/*.c model/*.c guest/*.c include/vfmig/*.h; do
-	case $f in *osdep_user*) continue ;; esac
+	case $f in *osdep_user* | *osdep_bare*) continue ;; esac
 	files+=("$f")
 done
 # checkpatch leaves a camelcase cache in the current git tree; run it from build/.

@@ -4,10 +4,13 @@
  *
  * Everything under driver/core, model, pf-agent and guest includes this file
  * (and other include/vfmig headers, and <linux/avf/virtchnl.h>) and nothing
- * else. It has one implementation per home, selected by __KERNEL__:
+ * else. It has one implementation per home, selected by __KERNEL__ and, for
+ * the freestanding home, by VFMIG_BARE:
  *
  *   kernel:    osdep_kernel.h + driver/osdep_kernel.c (Kbuild)
  *   userspace: osdep_user.h   + lab/osdep_user.c     (build/libvfmig.a)
+ *   bare:      osdep_bare.h   + guest/bare/osdep_bare.c (build/vfmig-l2.elf:
+ *              the guest driver booted as its own kernel in a VM; no libc)
  *
  * This is the pattern of Intel's shared code (i40e base code + i40e_osdep.h).
  *
@@ -30,6 +33,8 @@
 
 #ifdef __KERNEL__
 #include <vfmig/osdep_kernel.h>
+#elif defined(VFMIG_BARE)
+#include <vfmig/osdep_bare.h>
 #else
 #include <vfmig/osdep_user.h>
 #endif
