@@ -698,6 +698,13 @@ static int run(const struct opts *o, struct counters *c, struct acct *a)
 					rte_pktmbuf_free(pk[k]);
 					continue;
 				}
+				/* the one-way view: what reached the reflector */
+				if (acct_frame(a, &hh, now) < 0) {
+					fprintf(stderr, "vfmig-probe: out of memory for seq %" PRIu64 "\n",
+						hh.seq);
+					rte_pktmbuf_free_bulk(pk + k, n - k);
+					return -1;
+				}
 				reflect(pk[k], h);
 				out[nout++] = pk[k];
 				continue;
@@ -808,7 +815,7 @@ int main(int argc, char **argv)
 		ret = 1;
 		goto out_port;
 	}
-	if (o.mode == M_RX || o.mode == M_TXRX) {
+	if (o.mode != M_TX) {
 		if (acct_finish(&a, o.mode == M_TXRX ? c.tx_frames : o.expect, &r)) {
 			fprintf(stderr, "vfmig-probe: out of memory\n");
 			ret = 1;

@@ -334,11 +334,16 @@ try:
     a_last, b_first = ifs["portA:in"]["last_from_guest_ns"], ifs["portB:in"]["first_from_guest_ns"]
     xc.update(probe_xcheck_start_ms=round((ls - a_last) / 1e6, 3), probe_xcheck_end_ms=round((le - b_first) / 1e6, 3))
     ov = lambda g: min(g["to_ns"], b_first) - max(g["from_ns"], a_last)
-    g = max((g for g in p.get("gaps", []) if ov(g) >= 0), key=ov, default=None)
-    if g:
-        xc.update(probe_switchover_gap_ms=round(g["ms"], 3),
-                  probe_xcheck_gap_start_ms=round((g["from_ns"] - a_last) / 1e6, 3),
-                  probe_xcheck_gap_end_ms=round((g["to_ns"] - b_first) / 1e6, 3))
+    def spanning(j, key):
+        g = max((g for g in j.get("gaps", []) if ov(g) >= 0), key=ov, default=None)
+        if g:
+            xc.update({f"probe_{key}switchover_gap_ms": round(g["ms"], 3),
+                       f"probe_xcheck_{key}gap_start_ms": round((g["from_ns"] - a_last) / 1e6, 3),
+                       f"probe_xcheck_{key}gap_end_ms": round((g["to_ns"] - b_first) / 1e6, 3)})
+    spanning(p, "")
+    # the reflector's own arrivals (one way, toward the guest): tells whether
+    # a late end edge is on the way in or on the way back out
+    spanning(json.load(open(pp.replace("probe.json", "probe-reflect.json"))), "fwd_")
 except Exception:
     pass
 r.update(xc)
@@ -361,6 +366,9 @@ if xc["probe_xcheck_gap_end_ms"] is not None:
           xc["probe_xcheck_gap_end_ms"])
 elif xc["probe_xcheck_end_ms"] is not None:
     print("  xcheck      no probe arrival gap spans the capture's switchover")
+if xc.get("probe_xcheck_fwd_gap_end_ms") is not None:
+    xline(f"reflector arrival gap {xc['probe_fwd_switchover_gap_ms']:.3f} ms", xc["probe_xcheck_fwd_gap_start_ms"],
+          xc["probe_xcheck_fwd_gap_end_ms"])
 if run and xc["probe_xcheck_end_ms"] is not None:
     xline("probe loss run", xc["probe_xcheck_start_ms"], xc["probe_xcheck_end_ms"])
 PY

@@ -178,9 +178,13 @@ except Exception as e:
 want = dict(sent=n, received=n, lost=0, reordered=0, duplicated=0, foreign=0)
 bad = [f"{k}={t[k]} (want {v})" for k, v in want.items() if t[k] != v]
 if r["reflected"] != n + t["tx_end_frames"] or r["foreign"]: bad.append(f"reflector: reflected {r['reflected']}, foreign {r['foreign']}")
+# the reflector's one-way view: every frame reached it once, in order
+if (r.get("sent"), r.get("received"), r.get("lost"), r.get("reordered")) != (n, n, 0, 0):
+    bad.append(f"reflector one-way: sent {r.get('sent')} received {r.get('received')} lost {r.get('lost')} "
+               f"reordered {r.get('reordered')} (want {n} {n} 0 0)")
 if txrc: bad.append(f"txrx exit {txrc}")
 if bad: print("FAIL probe_reflect: " + "; ".join(bad))
-else: print(f"ok probe_reflect: txrx sent {n}, the reflector echoed them with swapped addresses, txrx counted {n} back "
+else: print(f"ok probe_reflect: txrx sent {n}, the reflector counted {n} in and echoed them with swapped addresses, txrx counted {n} back "
            f"(round trip min/avg/max {t['transit_ns']['min']/1e3:.0f}/{t['transit_ns']['avg']/1e3:.0f}/{t['transit_ns']['max']/1e3:.0f} us)")
 if reflrc == 0 and r["interrupted"] is True: print("ok probe_sigterm: SIGTERM ends a reflector with exit 0 and its JSON (interrupted: true)")
 else: print(f"FAIL probe_sigterm: exit {reflrc}, interrupted {r['interrupted']}")
