@@ -88,6 +88,8 @@ static int i40e_vfio_log_start(struct vfio_device *vdev,
 	if (!ret)
 		ivdev->logging = true;
 	mutex_unlock(&ivdev->state_mutex);
+	pci_dbg(i40e_vfio_pdev(ivdev), "log start: %u ranges, page size %llu: %d\n",
+		n, *page_size, ret);
 	kvfree(arr);
 	return ret;
 }
@@ -99,6 +101,7 @@ void i40e_vfio_dirty_stop_locked(struct i40e_vfio_pci_device *ivdev)
 		return;
 	vfmig_vf_log_stop(ivdev->mig);
 	ivdev->logging = false;
+	pci_dbg(i40e_vfio_pdev(ivdev), "log stop\n");
 }
 
 static int i40e_vfio_log_stop(struct vfio_device *vdev)
@@ -111,9 +114,17 @@ static int i40e_vfio_log_stop(struct vfio_device *vdev)
 	return 0;
 }
 
+struct i40e_vfio_dirty_ctx {
+	struct iova_bitmap *bitmap;
+	u64 bytes;		/* marked by this report, for the debug line */
+};
+
 static void i40e_vfio_dirty_set(void *ctx, u64 iova, u64 length)
 {
-	i40e_vfio_bitmap_set(ctx, iova, length);
+	struct i40e_vfio_dirty_ctx *c = ctx;
+
+	i40e_vfio_bitmap_set(c->bitmap, iova, length);
+	c->bytes += length;
 }
 
 static int i40e_vfio_log_read_and_clear(struct vfio_device *vdev,
@@ -122,15 +133,18 @@ static int i40e_vfio_log_read_and_clear(struct vfio_device *vdev,
 					struct iova_bitmap *dirty)
 {
 	struct i40e_vfio_pci_device *ivdev = i40e_vfio_from_vdev(vdev);
+	struct i40e_vfio_dirty_ctx ctx = { .bitmap = dirty };
 	const struct vfmig_dirty_out out = {
 		.set = i40e_vfio_dirty_set,
-		.ctx = dirty,
+		.ctx = &ctx,
 	};
 	int ret;
 
 	mutex_lock(&ivdev->state_mutex);
 	ret = vfmig_vf_log_read_and_clear(ivdev->mig, iova, length, &out);
 	mutex_unlock(&ivdev->state_mutex);
+	pci_dbg(i40e_vfio_pdev(ivdev), "log report iova %#lx length %#lx: %llu bytes dirty, %d\n",
+		iova, length, ctx.bytes, ret);
 	return ret;
 }
 

@@ -24,6 +24,8 @@
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/fs.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
@@ -170,6 +172,8 @@ static long i40e_vfio_save_ioctl(struct file *filp, unsigned int cmd,
 	mutex_unlock(&migf->lock);
 	if (ret)
 		return ret;
+	pci_dbg(i40e_vfio_pdev(migf->ivdev), "precopy_info initial %llu dirty %llu\n",
+		initial, dirty);
 
 	info.flags = 0;
 	info.initial_bytes = initial;
@@ -314,9 +318,15 @@ static bool i40e_vfio_is_pre_copy(u32 s)
 static int i40e_vfio_arc_locked(struct i40e_vfio_pci_device *ivdev, u32 next)
 {
 	char reason[VFMIG_VFDEV_REASON_LEN];
+	u32 cur = vfmig_vfdev_get_state(ivdev->mig);
+	u64 t0 = ktime_get_ns();
 	int ret;
 
 	ret = vfmig_vfdev_set_state(ivdev->mig, next);
+	/* dynamic debug: what a management layer walked, and what each arc cost */
+	pci_dbg(i40e_vfio_pdev(ivdev), "arc %s -> %s: %d, %llu us\n",
+		vfmig_fsm_state_name(cur), vfmig_fsm_state_name(next), ret,
+		div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
 	if (!ret)
 		return 0;
 	vfmig_vfdev_reason(ivdev->mig, reason, sizeof(reason));
