@@ -13,6 +13,7 @@
 #                   MODEL=1 adds the test-only vfmig_portable.ko (model,
 #                   agent, core and the in-kernel self-tests)
 #   make check-kernel  boot Debian's 6.1 and 6.12 in QEMU, load the modules
+#   make check-kernel-lab  the same, with the kernel lab's figures per kernel
 #   make fuzz       libFuzzer on the stream parser for FUZZ_SECONDS
 #   make bench      benchmarks under bench/
 #   make checkpatch checkpatch.pl --strict over all kernel-side code
@@ -81,7 +82,7 @@ VIRTCHNL_SRC := $(firstword $(wildcard $(KDIR)/include/linux/avf/virtchnl.h \
 all: $(LIB) $(LAB_BIN) $(SEED_BINS) $(BENCH_BINS) $(PROBE_BIN) $(L2_BIN)
 
 help:
-	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---- virtchnl.h ------------------------------------------------------------
 # The one kernel header userspace needs, copied alone: KDIR's whole include/
@@ -127,6 +128,14 @@ $(LAB_FLAGS_STAMP): FORCE
 
 $(BUILD)/vfmig-lab: $(LAB_SRCS) $(LIB) $(HDRS) $(wildcard lab/*.h) $(LAB_FLAGS_STAMP)
 	$(CC) $(CFLAGS_OPT) $(LAB_CFLAGS) -Ilab $(LAB_SRCS) $(LIB) -lpthread $(LAB_PCAP) -lm -o $@
+
+# The lab for the boot test's initramfs (no C library there): static, no
+# libpcap. tests/kernel/boot-test.sh makes it and runs migrate --vfio in the
+# booted kernels (the kernel lab, docs/kernel-lab.md).
+KLAB_BIN := $(BUILD)/kernel-test/vfmig-lab
+$(KLAB_BIN): $(LAB_SRCS) $(LIB) $(HDRS) $(wildcard lab/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OPT) -DLAB_NO_PCAP -Ilab $(LAB_SRCS) $(LIB) -static -lpthread -lm -o $@
 
 # ---- DPDK continuity probe (dpdk-test/, issue 8) ---------------------------
 # Built by `all` only when pkg-config finds libdpdk (HAVE_DPDK above; Debian 12:
@@ -225,6 +234,13 @@ driver:
 .PHONY: check-kernel
 check-kernel:
 	@tests/kernel/boot-test.sh $(patsubst /usr/src/linux-headers-%,%,$(KDIRS))
+
+# The kernel lab: the same boot test (it runs vfmig-lab migrate --vfio after
+# the VFIO client), then the lab's figures of each kernel side by side.
+.PHONY: check-kernel-lab
+check-kernel-lab:
+	@tests/kernel/boot-test.sh $(patsubst /usr/src/linux-headers-%,%,$(KDIRS)); rc=$$?; \
+	tests/kernel/klab-summary.sh $(patsubst /usr/src/linux-headers-%,%,$(KDIRS)); exit $$rc
 
 # ---- fuzzing and benchmarks -----------------------------------------------
 fuzz: $(FUZZ_BINS) $(SEED_BINS)

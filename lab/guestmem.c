@@ -246,8 +246,11 @@ static int uffd_scan(struct lab_ram *r, u64 *out)
 			u64 p = (vec[k].start - (u64)(uintptr_t)r->cpu) >> LAB_PAGE_SHIFT;
 			u64 e = (vec[k].end - (u64)(uintptr_t)r->cpu) >> LAB_PAGE_SHIFT;
 
-			for (; p < e && p < r->npages; p++)
+			for (; p < e && p < r->npages; p++) {
 				lab_bset(out, p);
+				if (r->observe)
+					lab_bset(r->observe, p);
+			}
 		}
 		if (arg.walk_end <= start)
 			return -EIO;
@@ -286,11 +289,17 @@ static void collect(struct lab_ram *r, u64 *out)
 
 	if (r->overflow) {
 		r->overflows++;
-		for (i = 0; i < r->npages; i++)
+		for (i = 0; i < r->npages; i++) {
 			lab_bset(out, i);
+			if (r->observe)
+				lab_bset(r->observe, i);
+		}
 	} else {
-		for (i = 0; i < words; i++)
+		for (i = 0; i < words; i++) {
 			out[i] |= r->dirty[i];
+			if (r->observe)
+				r->observe[i] |= r->dirty[i];
+		}
 	}
 	memset(r->dirty, 0, words * sizeof(u64));
 	r->overflow = false;

@@ -57,6 +57,13 @@ struct lab_ram {
 	u64 syncs;
 	u64 sync_wall_ns;		/* wall time spent re-protecting */
 	u64 overflows;
+	/*
+	 * Optional (NULL: none): every page a sync or stop hands out is also
+	 * set here, whatever the caller does with it. A judge's view of the
+	 * CPU tracker (the kernel lab tells guest CPU writes from device
+	 * writes with it); cleared only by its owner.
+	 */
+	u64 *observe;
 };
 
 /* @size: bytes, a multiple of 4 KiB. NULL with errno set on failure. */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <unistd.h>
 #include <vfmig/fsm.h>
 #include "cli.h"
 #include "sim.h"
@@ -63,6 +64,23 @@ static const char migrate_help[] =
 "                        STOP, STOP_COPY (source side) or RESUMING (destination);\n"
 "                        RUNNING_P2P and STOP imply --no-device-precopy\n"
 "  --dest-max-queues N   the destination VF has only N queue pairs\n"
+"the kernel lab (real VFIO devices bound to i40e_vfio_pci; the boot test):\n"
+"  --vfio SRC_BDF        run the guest on this device instead of a simulated\n"
+"                        host and migrate it, in real time, to --to's device;\n"
+"                        each has a type1 container with its own guest RAM\n"
+"                        at IOVA 0; device DMA logging where the kernel has\n"
+"                        it, else every page dirty at every sync (as QEMU);\n"
+"                        PRE_COPY where the kernel has it. The guest polls\n"
+"                        and sends its frames to --reflector, which sends\n"
+"                        them back; --seconds are real seconds. Not with\n"
+"                        --cancel-at, --dest-max-queues, --step-us,\n"
+"                        --debug-corrupt-frames or --traffic rx|tx\n"
+"  --to DST_BDF          the destination device (another IOMMU group)\n"
+"  --reflector MAC       where the wire reflects frames (default\n"
+"                        02:76:66:6d:69:67, tests/kbuild/model_backend.c's)\n"
+"  --cpu-tracking T      auto | uffd | mprotect: guest CPU write tracking\n"
+"                        (auto: userfaultfd WP_ASYNC + PAGEMAP_SCAN where the\n"
+"                        kernel has them, 6.7+; else mprotect)\n"
 "output:\n"
 "  --json FILE           the report (issue 4 keys; '-' for stdout)\n"
 "  --stats FILE          more figures (rounds, tracker, CPU tracking) as JSON\n"
@@ -215,6 +233,40 @@ static enum lab_traffic parse_traffic(const char *sub, const char *v)
 	lab_usage_error(sub, "--traffic %s: use idle, rx, tx or bidir", v ? v : "(nothing)");
 }
 
+static void parse_mac(const char *sub, const char *opt, const char *v, u8 *mac)
+{
+	unsigned int b[6];
+	int used = -1, i;
+
+	if (!v || sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3],
+			 &b[4], &b[5], &used) != 6 || used != (int)strlen(v))
+		lab_usage_error(sub, "%s %s: a MAC address is six hex bytes with colons (02:76:66:6d:69:67)",
+				opt, v ? v : "(nothing)");
+	for (i = 0; i < 6; i++)
+		mac[i] = (u8)b[i];
+	if (mac[0] & 1)
+		lab_usage_error(sub, "%s %s is a multicast address: the reflector needs a unicast one",
+				opt, v);
+}
+
+/* A PCI device the kernel knows, as "DDDD:BB:DD.F". */
+static const char *parse_bdf(const char *sub, const char *opt, const char *v)
+{
+	unsigned int dom, bus, dev, fn;
+	char path[96];
+	int used = -1;
+
+	if (!v || sscanf(v, "%4x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &used) != 4 ||
+	    used != (int)strlen(v) || strlen(v) != 12)
+		lab_usage_error(sub, "%s %s: a PCI address is DDDD:BB:DD.F (0000:01:00.0)",
+				opt, v ? v : "(nothing)");
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", v);
+	if (access(path, F_OK))
+		lab_usage_error(sub, "%s %s: no such PCI device (%s: %s)", opt, v, path,
+				strerror(errno));
+	return v;
+}
+
 enum { F_MIGRATE = 1, F_SAVE = 2, F_LOAD = 4, F_GUEST = F_MIGRATE | F_SAVE };
 
 struct opt {
@@ -248,6 +300,10 @@ static const struct opt opts[] = {
 	{ "debug-skip-final-pages", false, F_MIGRATE },
 	{ "debug-corrupt-frames", true, F_MIGRATE },
 	{ "step-us", true, F_MIGRATE | F_SAVE },
+	{ "vfio", true, F_MIGRATE },
+	{ "to", true, F_MIGRATE },
+	{ "reflector", true, F_MIGRATE },
+	{ "cpu-tracking", true, F_MIGRATE },
 	{ "out", true, F_SAVE },
 	{ "in", true, F_LOAD },
 };
@@ -255,7 +311,8 @@ static const struct opt opts[] = {
 static void parse(const char *sub, u32 where, int argc, char **argv,
 		  struct lab_opts *o, const char *help)
 {
-	bool precopy_set = false;
+	const char *not_kernel = NULL;	/* an option the kernel lab has not */
+	bool precopy_set = false, kernel_only = false;
 	int i;
 
 	for (i = 0; i < argc; i++) {
@@ -293,6 +350,9 @@ static void parse(const char *sub, u32 where, int argc, char **argv,
 		} else if (eq) {
 			lab_usage_error(sub, "--%s takes no value", nbuf);
 		}
+		if (!strcmp(nbuf, "cancel-at") || !strcmp(nbuf, "dest-max-queues") ||
+		    !strcmp(nbuf, "step-us") || !strcmp(nbuf, "debug-corrupt-frames"))
+			not_kernel = op->name;
 		if (!strcmp(nbuf, "queues"))
 			o->queues = (u16)lab_parse_u64(sub, a, val, 1, 16);
 		else if (!strcmp(nbuf, "ring")) {
@@ -342,13 +402,47 @@ static void parse(const char *sub, u32 where, int argc, char **argv,
 			o->corrupt_every = (u32)lab_parse_u64(sub, "--debug-corrupt-frames", val, 1, 1000000);
 		else if (!strcmp(nbuf, "step-us"))
 			o->step_ns = (u32)lab_parse_u64(sub, "--step-us", val, 1, 1000) * 1000;
-		else if (!strcmp(nbuf, "out") || !strcmp(nbuf, "in")) {
+		else if (!strcmp(nbuf, "vfio"))
+			o->vfio_src = parse_bdf(sub, "--vfio", val);
+		else if (!strcmp(nbuf, "to")) {
+			o->vfio_dst = parse_bdf(sub, "--to", val);
+			kernel_only = true;
+		} else if (!strcmp(nbuf, "reflector")) {
+			parse_mac(sub, "--reflector", val, o->reflector);
+			kernel_only = true;
+		} else if (!strcmp(nbuf, "cpu-tracking")) {
+			if (!strcmp(val, "auto"))
+				o->cpu_tracking = LAB_CPU_TRACK_AUTO;
+			else if (!strcmp(val, "uffd"))
+				o->cpu_tracking = LAB_CPU_TRACK_UFFD;
+			else if (!strcmp(val, "mprotect"))
+				o->cpu_tracking = LAB_CPU_TRACK_MPROTECT;
+			else
+				lab_usage_error(sub, "--cpu-tracking %s: use auto, uffd or mprotect", val);
+			kernel_only = true;
+		} else if (!strcmp(nbuf, "out") || !strcmp(nbuf, "in")) {
 			if (!val || !*val)
 				lab_usage_error(sub, "--%s needs a file name", nbuf);
 			o->path = val;
 		}
 		else
 			lab_die(LAB_EXIT_CHECK, "internal: option --%s not handled", nbuf);
+	}
+	if (o->vfio_src) {
+		if (!o->vfio_dst)
+			lab_usage_error(sub, "--vfio %s needs --to DST_BDF, the destination device",
+					o->vfio_src);
+		if (!strcmp(o->vfio_src, o->vfio_dst))
+			lab_usage_error(sub, "--vfio and --to name the same device %s: source and destination are two VMs, two devices",
+					o->vfio_src);
+		if (not_kernel)
+			lab_usage_error(sub, "--%s is an option of the in-process lab, not of --vfio",
+					not_kernel);
+		if (o->traffic == LAB_TRAFFIC_RX || o->traffic == LAB_TRAFFIC_TX)
+			lab_usage_error(sub, "--traffic %s: with --vfio every frame goes out to the reflector and comes back: use bidir or idle",
+					lab_traffic_name(o->traffic));
+	} else if (kernel_only) {
+		lab_usage_error(sub, "--to, --reflector and --cpu-tracking need --vfio SRC_BDF");
 	}
 	if (o->cancel_at == VFMIG_MIG_RUNNING_P2P || o->cancel_at == VFMIG_MIG_STOP) {
 		/* those states are only on the path without device pre-copy */
@@ -376,7 +470,7 @@ static int do_migrate(struct lab_opts *o, const char *sub)
 	struct lab_result *r = lab_zalloc(sizeof(*r));
 	int code;
 
-	code = lab_run_migrate(o, r);
+	code = o->vfio_src ? lab_run_kernel_migrate(o, r) : lab_run_migrate(o, r);
 	if (o->json) {
 		FILE *f = strcmp(o->json, "-") ? fopen(o->json, "w") : stdout;
 

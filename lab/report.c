@@ -82,6 +82,11 @@ void lab_report_stats(FILE *f, const struct lab_opts *o, const struct lab_result
 		(unsigned long long)r->blackout_ns, (unsigned long long)r->virt_ns,
 		(unsigned long long)r->wall_ns, (unsigned long long)r->steps,
 		(unsigned long long)r->dev_writes);
+	if (o->vfio_src)
+		fprintf(f, "  \"kernel_lab\": {\"all_dirty\": %s, \"missed_final\": %llu, \"late_device_pages\": %llu},\n",
+			r->all_dirty ? "true" : "false",
+			(unsigned long long)r->missed_final,
+			(unsigned long long)r->late_device_pages);
 	fprintf(f, "  \"rounds\": [");
 	for (i = 0; i < r->nrounds; i++)
 		fprintf(f, "%s\n    {\"pages_sent\": %llu, \"cpu_dirty\": %llu, \"device_dirty\": %llu}",
@@ -100,6 +105,12 @@ void lab_report_human(FILE *f, const struct lab_opts *o, const struct lab_result
 {
 	const char *verdict;
 
+	if (o->vfio_src && r->outcome == LAB_MIG_IDLE) {
+		/* the kernel lab could not set up: nothing ran, nothing to show */
+		fprintf(f, "vfmig-lab migrate --vfio %s --to %s: FAILED: %s\n",
+			o->vfio_src, o->vfio_dst, r->error);
+		return;
+	}
 	fprintf(f, "vfmig-lab migrate: %u queue pairs x %u descriptors, %.0f MiB guest RAM, %s traffic at %llu pps, seed %llu\n",
 		r->queues_used ? r->queues_used : o->queues, o->ring, mib(r->ram_bytes),
 		lab_traffic_name(o->traffic), (unsigned long long)o->rate_pps,
@@ -131,6 +142,12 @@ void lab_report_human(FILE *f, const struct lab_opts *o, const struct lab_result
 		(unsigned long long)r->missed_device_pages,
 		(unsigned long long)r->ram_mismatch_pages,
 		(unsigned long long)r->cpu_faults);
+	if (o->vfio_src)
+		fprintf(f, "  kernel lab: device dirty tracking %s; of the pages missed %llu at the final sync; %llu pages changed at the source after it\n",
+			r->all_dirty ? "none in this kernel (every page reported dirty)" :
+				       "by the device's DMA log",
+			(unsigned long long)r->missed_final,
+			(unsigned long long)r->late_device_pages);
 	switch (r->exit_code) {
 	case LAB_EXIT_OK:
 		verdict = "ok: migrated, every check passed";

@@ -25,6 +25,9 @@ static const u8 peer_mac[6] = { 0x02, 0xee, 0x00, 0x00, 0x00, 0x01 };
 #define PEER_IP		0xc6120001u	/* 198.18.0.1 */
 #define GUEST_IP	0xc6120002u	/* 198.18.0.2 */
 
+/* The boot test's wire reflector (tests/kbuild/model_backend.c): "\x02vfmig". */
+const u8 lab_reflector_mac[6] = { 0x02, 0x76, 0x66, 0x6d, 0x69, 0x67 };
+
 void lab_opts_default(struct lab_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -42,6 +45,7 @@ void lab_opts_default(struct lab_opts *o)
 	o->dirty_rate = 4000;
 	o->migrate_at = 0.25;
 	o->step_ns = 10000;
+	memcpy(o->reflector, lab_reflector_mac, 6);
 }
 
 const char *lab_traffic_name(enum lab_traffic t)

@@ -48,9 +48,21 @@ struct lab_opts {
 	double migrate_at;	/* fraction of --seconds */
 	u32 step_ns;
 	const char *path;	/* save: --out, load: --in */
+	/* the kernel lab (migrate --vfio, klab.c) */
+	const char *vfio_src;	/* BDF of the source device, NULL: in-process lab */
+	const char *vfio_dst;	/* --to */
+	u8 reflector[6];	/* the wire's reflector (frames come back) */
+	int cpu_tracking;	/* LAB_CPU_TRACK_* */
+};
+
+enum {
+	LAB_CPU_TRACK_AUTO,	/* uffd WP_ASYNC where the kernel has it, else mprotect */
+	LAB_CPU_TRACK_UFFD,
+	LAB_CPU_TRACK_MPROTECT,
 };
 
 void lab_opts_default(struct lab_opts *o);
+extern const u8 lab_reflector_mac[6];
 /* Guest RAM the guest of @o needs, in bytes (a multiple of 1 MiB). */
 u64 lab_ram_needed(const struct lab_opts *o);
 const char *lab_traffic_name(enum lab_traffic t);
@@ -92,12 +104,21 @@ struct lab_result {
 	u64 dev_writes;
 	u32 nrounds;
 	struct lab_mig_round rounds[64];
+	/* the kernel lab (--vfio) */
+	u64 late_device_pages;		/* changed at the source after the final sync */
+	u64 missed_final;		/* of missed_device_pages: found at the final sync */
+	bool all_dirty;			/* no device log: every page reported dirty */
 };
 
 /* Each returns the exit code (LAB_EXIT_*), filling @r where it has one. */
 int lab_run_migrate(const struct lab_opts *o, struct lab_result *r);
 int lab_run_save(const struct lab_opts *o);
 int lab_run_load(const struct lab_opts *o);
+/*
+ * migrate --vfio: the same VM and engine on two real VFIO devices bound to
+ * i40e_vfio_pci, in real time (klab.c; the boot test runs it).
+ */
+int lab_run_kernel_migrate(const struct lab_opts *o, struct lab_result *r);
 
 /* report.c */
 void lab_report_json(FILE *f, const struct lab_result *r);

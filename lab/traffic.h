@@ -63,6 +63,12 @@ struct lab_app_cfg {
 	u8 peer_mac[6];
 	u32 ip;
 	u32 peer_ip;
+	/*
+	 * Direction of the test frames it expects to receive: 0 (or
+	 * LAB_DIR_RX) the peer's; LAB_DIR_TX its own, back from a reflector
+	 * on the wire (the kernel lab).
+	 */
+	u8 rx_dir;
 };
 
 /*

@@ -8,17 +8,26 @@
 # check /dev/vfio/<group>, unbind, run vfmig_portable.ko's in-kernel
 # self-tests, which then registers the model backend; bind both edu devices
 # again (now VF 0 of model PF 0 and of model PF 1, migratable) and run the
-# VFIO client tests/kernel/vfio_check.c on them through the real vfio uAPI;
-# unbind, unload everything, power off.
+# VFIO client tests/kernel/vfio_check.c on them through the real vfio uAPI,
+# then the kernel lab on the same two devices (vfmig-lab migrate --vfio A
+# --to B: the lab's guest, traffic and migration engine over the ioctls, in
+# real time, and a negative control that must fail); unbind, unload
+# everything, power off.
 #
-#   tests/kernel/boot-test.sh [--no-build] [--timeout S] [--fault WHAT] [KVER...]
+#   tests/kernel/boot-test.sh [--no-build] [--timeout S] [--fault WHAT]
+#                             [--klab-runs N] [KVER...]
+#
+# --klab-runs N: N kernel lab runs per boot (seeds 1..N); the checks judge
+# the first, the others only report their figures ("klab_repeat" lines),
+# for measurements (docs/kernel-lab.md).
 #
 # KVER defaults to every installed /usr/src/linux-headers-*-amd64 (as the
 # Makefile's KDIRS). For each kernel: the modules are built with
 # scripts/kbuild.sh (incremental; --no-build uses the .ko files already in
 # build/kbuild/), the matching linux-image package is fetched and cached by
-# fetch-image.sh, vfio_check is built static (build/kernel-test/), mkinitramfs.sh
-# packs init.sh, the modules and vfio_check, QEMU runs under
+# fetch-image.sh, vfio_check is built static (build/kernel-test/), and so is
+# vfmig-lab (the Makefile's build/kernel-test/vfmig-lab), mkinitramfs.sh
+# packs init.sh, the modules, vfio_check and vfmig-lab, QEMU runs under
 # a hard timeout (default 180 s), and the console log
 # (build/test-logs/kernel-KVER.console) and the guest's report
 # (build/test-logs/kernel-KVER.results) are judged here.
@@ -53,12 +62,14 @@ SKIP=77
 build=1
 timeout_s=180
 fault=
+klab_runs=1
 kvers=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--no-build) build=0 ;;
 	--timeout) timeout_s=${2:?--timeout needs seconds}; shift ;;
 	--fault) fault=${2:?--fault needs warning|skip-deps|hang|panic|expect}; shift ;;
+	--klab-runs) klab_runs=${2:?--klab-runs needs a count}; shift ;;
 	-h | --help) awk 'NR > 3 && !/^#/ { exit } NR > 3 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	-*) echo "boot-test: unknown option $1" >&2; exit 2 ;;
 	*) kvers+=("$1") ;;
@@ -69,6 +80,7 @@ case $fault in '' | warning | skip-deps | hang | panic | expect) ;;
 *) echo "boot-test: unknown fault '$fault'" >&2; exit 2 ;;
 esac
 case $timeout_s in '' | *[!0-9]*) echo "boot-test: --timeout needs whole seconds" >&2; exit 2 ;; esac
+case $klab_runs in '' | 0 | *[!0-9]*) echo "boot-test: --klab-runs needs a count (1 or more)" >&2; exit 2 ;; esac
 if [ ${#kvers[@]} -eq 0 ]; then
 	while IFS= read -r k; do
 		kvers+=("${k##*/linux-headers-}")
@@ -113,21 +125,32 @@ fi
 cmp -s "$virtchnl" "$top/build/kernel-test/shim/linux/avf/virtchnl.h" ||
 	cp "$virtchnl" "$top/build/kernel-test/shim/linux/avf/virtchnl.h"
 # Rebuilt only when a source is newer than the binary.
-if [ -x "$client" ] && [ -z "$(find "$here/vfio_check.c" "$here/vfio_uapi.h" "$top/guest" \
+if [ -x "$client" ] && [ -z "$(find "$here/vfio_check.c" "$top/lab/vfio_ioctl.c" \
+	"$top/lab/vfio_ioctl.h" "$top/lab/vfio_uapi.h" "$top/lab/vfio_dev.h" "$top/guest" \
 	"$top/include/vfmig" "$top/lab/osdep_user.c" "$top/tests/selftest/world_inline.h" \
 	"$top/build/kernel-test/shim" "$0" -newer "$client" -print -quit)" ]; then
 	:
 elif ! ${CC:-gcc} -static -O2 -std=gnu11 -g -D_GNU_SOURCE -I"$top/include" \
-	-I"$top/include/vfmig/shim" -I"$top/build/kernel-test/shim" \
+	-I"$top/include/vfmig/shim" -I"$top/build/kernel-test/shim" -iquote "$top/lab" \
 	-Wall -Wextra -Werror -Wvla -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wdeclaration-after-statement -Wno-unused-parameter \
-	"$here/vfio_check.c" "$top"/guest/*.c "$top/lab/osdep_user.c" \
+	"$here/vfio_check.c" "$top/lab/vfio_ioctl.c" "$top"/guest/*.c "$top/lab/osdep_user.c" \
 	-o "$client.tmp" >"$logs/kernel-vfio_check.build.log" 2>&1; then
 	echo "FAIL boot: tests/kernel/vfio_check.c does not build (see build/test-logs/kernel-vfio_check.build.log)"
 	tail -n 5 "$logs/kernel-vfio_check.build.log" | sed 's/^/#   /'
 	exit 1
 else
 	mv "$client.tmp" "$client"
+fi
+
+# The kernel lab: vfmig-lab, static and without libpcap (the Makefile's
+# rule; make rebuilds it only when a source changed).
+klab=$top/build/kernel-test/vfmig-lab
+if ! make -C "$top" --no-print-directory -s "build/kernel-test/vfmig-lab" \
+	>"$logs/kernel-vfmig-lab.build.log" 2>&1; then
+	echo "FAIL boot: the static vfmig-lab does not build (see build/test-logs/kernel-vfmig-lab.build.log)"
+	tail -n 5 "$logs/kernel-vfmig-lab.build.log" | sed 's/^/#   /'
+	exit 1
 fi
 
 # The checks, in the order the guest runs them: id and description. The guest
@@ -146,6 +169,11 @@ GUEST_CHECKS_BEFORE=(
 )
 GUEST_CHECKS_AFTER=(
 	"vfio_check|the VFIO client ran to its end"
+	"klab_migrate|kernel lab: vfmig-lab migrate --vfio A --to B (the lab's engine over VFIO ioctls, real time) exits 0"
+	"klab_device_pages|kernel lab: every page A's device wrote (and the guest CPU did not) is in its dirty report"
+	"klab_ram|kernel lab: B's RAM equals A's at the switchover"
+	"klab_traffic|kernel lab: the guest's frames come back from the reflector once each, intact, none lost outside the blackout"
+	"klab_negative|kernel lab: ignoring the device's dirty report makes the lab find missed device pages and exit 3"
 	"unbind_model|both devices unbind from i40e_vfio_pci"
 	"rmmod_portable|vfmig_portable unloads"
 	"rmmod_product|i40e_vfio_pci unloads"
@@ -275,7 +303,7 @@ boot_one() {
 	fi
 	if ! VFMIG_VFIO_KO="$vfio_ko" "$here/mkinitramfs.sh" "$img" "$kver" \
 		"$tmp/initramfs-$kver.cpio" "$product" "$portable" \
-		"$client" 2>"$logs/kernel-$kver.initramfs.log"; then
+		"$client" "$klab" 2>"$logs/kernel-$kver.initramfs.log"; then
 		fail "cannot build the initramfs (see build/test-logs/kernel-$kver.initramfs.log)"
 		sed 's/^/#   /' "$logs/kernel-$kver.initramfs.log" | tail -n 5
 		return
@@ -300,6 +328,7 @@ boot_one() {
 		append="$append vfmig.precopy=$precopy vfmig.datasize=$datasize vfmig.dmalog=$dmalog"
 	fi
 	[ -n "$fault" ] && append="$append vfmig.fault=$fault"
+	[ "$klab_runs" -gt 1 ] && append="$append vfmig.klab_runs=$klab_runs"
 	local qt0 qt1
 	qt0=$(now)
 	timeout -k 5 "$timeout_s" "$QEMU" \

@@ -7,8 +7,9 @@
 # (1234:11e8) to i40e_vfio_pci through driver_override, loads the model
 # backend (vfmig_portable.ko), binds both edu devices again - now migratable
 # VFs of two model PFs - runs the VFIO client /bin/vfio_check against them
-# (its report lines are passed on as they come), unbinds, unloads, and
-# reports one line per check:
+# (its report lines are passed on as they come), then the kernel lab
+# (/bin/vfmig-lab migrate --vfio A --to B, and its negative control),
+# unbinds, unloads, and reports one line per check:
 #
 #   check ID ok|FAIL DETAIL     a check the host turns into "ok"/"FAIL"
 #   info KEY VALUE              a number or fact for "# info:" lines
@@ -26,7 +27,9 @@
 # kernel message), skip-deps (load no dependency), hang (never power off),
 # panic (crash the kernel). "vfmig.precopy=0|1 vfmig.datasize=0|1
 # vfmig.dmalog=0|1" say what the kernel must offer (boot-test.sh derives it
-# from the kernel); they go to vfio_check as --expect.
+# from the kernel); they go to vfio_check as --expect. "vfmig.klab_runs=N"
+# (boot-test.sh --klab-runs N): N kernel lab runs, figures of the extra ones
+# as "info klab_repeat" lines.
 
 /bin/busybox mkdir -p /proc /sys /dev
 /bin/busybox mount -t proc proc /proc
@@ -51,10 +54,12 @@ detail() {
 
 fault=
 expect=
+klab_runs=1
 read -r cmdline </proc/cmdline
 for w in $cmdline; do
 	case $w in
 	vfmig.fault=*) fault=${w#vfmig.fault=} ;;
+	vfmig.klab_runs=*) klab_runs=${w#vfmig.klab_runs=} ;;
 	vfmig.precopy=* | vfmig.datasize=* | vfmig.dmalog=*)
 		expect="$expect${expect:+,}${w#vfmig.}" ;;
 	esac
@@ -274,6 +279,102 @@ elif [ -n "$model_bound" ]; then
 	check vfio_check FAIL "no /bin/vfio_check in the initramfs"
 else
 	check vfio_check FAIL "skipped: the devices are not bound"
+fi
+
+# ---- the kernel lab: vfmig-lab migrate --vfio on the same two devices ------
+# The lab's guest, traffic and migration engine over real VFIO ioctls
+# (lab/klab.c): A's guest sends frames to the wire's reflector, is
+# live-migrated to B in real time and goes on there; the lab's own checks
+# (device pages missed, RAM, frames lost/duplicated/corrupted) decide its
+# exit status. Its human summary comes as "info klab" lines, its JSON
+# figures as "info klab_*". A second, short run ignores the device's dirty
+# report (--debug-drop-device-report): its checks must fail, or the first
+# run's "0 missed" would prove nothing.
+KLAB_ARGS="--seconds 2 --queues 2 --ring 256 --rate 2000 --traffic bidir --ram-mib 16"
+klab_json() {	# KEY... : values, one a line
+	/bin/vfmig-lab json /tmp/klab.json "$@" 2>/dev/null
+}
+if [ -n "$model_bound" ] && [ -x /bin/vfmig-lab ]; then
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	# shellcheck disable=SC2086 # KLAB_ARGS are words
+	/bin/vfmig-lab migrate --vfio "$1" --to "$2" $KLAB_ARGS \
+		--json /tmp/klab.json >/tmp/klab.out 2>&1
+	rc=$?
+	say "info klab_s $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.2f", b - a }') (guest time; vfmig-lab migrate --vfio $1 --to $2 $KLAB_ARGS)"
+	while IFS= read -r l; do say "info klab $l"; done </tmp/klab.out
+	figs=$(klab_json missed_device_pages dirty_pages_true_device dirty_pages_reported_device \
+		ram_mismatch_pages descriptors_lost packets_duplicated packets_corrupted \
+		packets_tx packets_rx packets_dropped_blackout | tr '\n' ' ')
+	# shellcheck disable=SC2086 # ten numbers
+	set -- $figs
+	if [ $# -ne 10 ]; then
+		for c in klab_migrate klab_device_pages klab_ram klab_traffic; do
+			check $c FAIL "exit status $rc, no JSON report ($(tail -n 1 /tmp/klab.out))"
+		done
+	else
+		for k in downtime_ms device_downtime_ms total_ms precopy_rounds ram_bytes_sent \
+			device_bytes_precopy device_bytes_stopcopy dirty_pages_reported_device \
+			dirty_pages_true_device missed_device_pages ram_mismatch_pages packets_tx \
+			packets_rx packets_dropped_blackout phases; do
+			say "info klab_$k $(klab_json $k)"
+		done
+		if [ "$rc" = 0 ]; then
+			check klab_migrate ok "exit 0: migrated A -> B, every check of the lab passed"
+		else
+			check klab_migrate FAIL "exit status $rc: $(klab_json error)"
+		fi
+		if [ "$1" = 0 ] && [ "$2" -gt 0 ]; then
+			check klab_device_pages ok "$2 pages written by A's device (not by the guest CPU), $3 reported, 0 missed"
+		elif [ "$2" = 0 ]; then
+			check klab_device_pages FAIL "A's device wrote no page the CPU did not: nothing was judged"
+		else
+			check klab_device_pages FAIL "$1 of the $2 pages A's device wrote were not in its dirty report"
+		fi
+		if [ "$4" = 0 ]; then
+			check klab_ram ok "B's RAM equals A's at the switchover"
+		else
+			check klab_ram FAIL "$4 pages differ between A's and B's RAM"
+		fi
+		if [ "$5" = 0 ] && [ "$6" = 0 ] && [ "$7" = 0 ] && [ "$9" -gt 0 ]; then
+			check klab_traffic ok "$8 frames sent to the reflector, $9 came back intact once each, ${10} in the blackout"
+		else
+			check klab_traffic FAIL "$8 sent, $9 back: $5 lost, $6 duplicated, $7 corrupted"
+		fi
+	fi
+	# shellcheck disable=SC2086 # the BDFs
+	set -- $model_bound
+	/bin/vfmig-lab migrate --vfio "$1" --to "$2" $KLAB_ARGS --seconds 1 \
+		--debug-drop-device-report --quiet --json /tmp/klab.json >/tmp/klab.out 2>&1
+	rc=$?
+	missed=$(klab_json missed_device_pages)
+	if [ "$rc" = 3 ] && [ "${missed:-0}" -gt 0 ]; then
+		check klab_negative ok "with the device's dirty report ignored: exit 3, $missed device pages missed"
+	else
+		check klab_negative FAIL "with the device's dirty report ignored: exit $rc, missed_device_pages ${missed:-none}; want exit 3 and > 0"
+		while IFS= read -r l; do detail "vfmig-lab: $l"; done </tmp/klab.out
+	fi
+	# More runs for measurements (boot-test.sh --klab-runs N): figures only.
+	i=2
+	while [ "$i" -le "$klab_runs" ]; do
+		/bin/vfmig-lab migrate --vfio "$1" --to "$2" $KLAB_ARGS --seed "$i" \
+			--json /tmp/klab.json --stats /tmp/klab-stats.json >/tmp/klab.out 2>&1
+		rc=$?
+		say "info klab_repeat $i exit $rc $(klab_json downtime_ms device_downtime_ms \
+			total_ms precopy_rounds device_bytes_precopy device_bytes_stopcopy \
+			dirty_pages_reported_device dirty_pages_true_device missed_device_pages \
+			ram_mismatch_pages packets_tx packets_rx descriptors_lost phases | tr '\n' ' ')$(
+			/bin/vfmig-lab json /tmp/klab-stats.json kernel_lab 2>/dev/null)"
+		[ "$rc" = 0 ] || say "info klab_repeat $i error $(klab_json error)"
+		i=$((i + 1))
+	done
+elif [ -n "$model_bound" ]; then
+	for c in klab_migrate klab_device_pages klab_ram klab_traffic klab_negative; do
+		check $c FAIL "no /bin/vfmig-lab in the initramfs"
+	done
+else
+	for c in klab_migrate klab_device_pages klab_ram klab_traffic klab_negative; do
+		check $c FAIL "skipped: the devices are not bound"
+	done
 fi
 
 bad=

@@ -48,7 +48,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/vfio.h>
-#include "vfio_uapi.h"
+#include "vfio_ioctl.h"
 #include <vfmig/guest.h>
 #include <vfmig/x710_regs.h>
 #include "../selftest/world_inline.h"
@@ -163,14 +163,7 @@ static void info(const char *key, const char *fmt, ...)
 
 static const char *err_name(int neg)
 {
-	static char buf[8][48];
-	static int slot;
-	char *b = buf[slot++ % 8];
-
-	if (!neg)
-		return "success";
-	snprintf(b, sizeof(buf[0]), "%s (%d)", strerror(-neg), -neg);
-	return b;
+	return lab_vfio_err(neg);
 }
 
 static const char *state_name(u32 s)
@@ -196,47 +189,11 @@ static const char *state_name(u32 s)
 	return b;
 }
 
-/* ---- uAPI wrappers: 0 or -errno ----------------------------------------- */
-
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	return ioctl(fd, req, arg) < 0 ? -errno : 0;
-}
-
-/* VFIO_DEVICE_FEATURE with @len bytes of data, copied back after the call. */
-static int feature(int fd, u32 flags, void *data, size_t len)
-{
-	u64 buf[(sizeof(struct vfio_device_feature) + 64) / sizeof(u64)];
-	struct vfio_device_feature *f = (void *)buf;
-	int ret;
-
-	if (len > 64)
-		return -E2BIG;
-	memset(buf, 0, sizeof(buf));
-	f->argsz = sizeof(*f) + len;
-	f->flags = flags;
-	if (len)
-		memcpy(f->data, data, len);
-	ret = xioctl(fd, VFIO_DEVICE_FEATURE, f);
-	if (len && !(flags & VFIO_DEVICE_FEATURE_PROBE))
-		memcpy(data, f->data, len);
-	return ret;
-}
-
-static int probe(int fd, u32 feat, u32 how)
-{
-	return feature(fd, VFIO_DEVICE_FEATURE_PROBE | how | feat, NULL, 0);
-}
+/* ---- uAPI wrappers: lab/vfio_ioctl.c's, on this client's devices ------------ */
 
 static int mig_get(struct dev *d, u32 *state)
 {
-	struct vfio_device_feature_mig_state ms = { .data_fd = -1 };
-	int ret;
-
-	ret = feature(d->fd, VFIO_DEVICE_FEATURE_GET |
-		      VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &ms, sizeof(ms));
-	*state = ret ? UINT_MAX : ms.device_state;
-	return ret;
+	return lab_vfio_mig_get(d->fd, state);
 }
 
 static u32 mig_state(struct dev *d)
@@ -247,52 +204,19 @@ static u32 mig_state(struct dev *d)
 	return s;
 }
 
-/*
- * SET MIG_DEVICE_STATE. *@data_fd gets the new session's fd or -1; without
- * @data_fd a returned fd is closed.
- */
 static int mig_set(struct dev *d, u32 state, int *data_fd)
 {
-	struct vfio_device_feature_mig_state ms = {
-		.device_state = state,
-		.data_fd = -2,
-	};
-	int ret;
-
-	ret = feature(d->fd, VFIO_DEVICE_FEATURE_SET |
-		      VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &ms, sizeof(ms));
-	if (data_fd)
-		*data_fd = ret ? -1 : ms.data_fd;
-	else if (!ret && ms.data_fd >= 0)
-		close(ms.data_fd);
-	return ret;
+	return lab_vfio_mig_set(d->fd, state, data_fd);
 }
 
 static int data_size(struct dev *d, u64 *len)
 {
-	struct vfio_device_feature_mig_data_size ds = { 0 };
-	int ret;
-
-	ret = feature(d->fd, VFIO_DEVICE_FEATURE_GET |
-		      VFIO_DEVICE_FEATURE_MIG_DATA_SIZE, &ds, sizeof(ds));
-	*len = ds.stop_copy_length;
-	return ret;
-}
-
-static int precopy_info(int fd, u64 *initial, u64 *dirty)
-{
-	struct vfio_precopy_info pi = { .argsz = sizeof(pi) };
-	int ret;
-
-	ret = xioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &pi);
-	*initial = pi.initial_bytes;
-	*dirty = pi.dirty_bytes;
-	return ret;
+	return lab_vfio_data_size(d->fd, len);
 }
 
 static int dev_reset(struct dev *d)
 {
-	return xioctl(d->fd, VFIO_DEVICE_RESET, NULL);
+	return lab_vfio_reset(d->fd);
 }
 
 /* Back to RUNNING, by a reset if SET cannot (ERROR, or a bad RESUMING). */
@@ -305,16 +229,12 @@ static int to_running(struct dev *d)
 
 static int bar0_read(struct dev *d, u32 off, u32 *val)
 {
-	ssize_t n = pread(d->fd, val, 4, d->bar0 + off);
-
-	return n == 4 ? 0 : n < 0 ? -errno : -EIO;
+	return lab_vfio_region_read32(d->fd, d->bar0, off, val);
 }
 
 static int bar0_write(struct dev *d, u32 off, u32 val)
 {
-	ssize_t n = pwrite(d->fd, &val, 4, d->bar0 + off);
-
-	return n == 4 ? 0 : n < 0 ? -errno : -EIO;
+	return lab_vfio_region_write32(d->fd, d->bar0, off, val);
 }
 
 /* Result of an access of @len bytes: 0, or -errno (a short one is -EIO). */
@@ -417,62 +337,21 @@ static int resume_stream(struct dev *d, const u8 *p, size_t len, size_t chunk,
 
 /* ---- Setup ------------------------------------------------------------------ */
 
-static int group_of(const char *bdf)
-{
-	char path[128], link[256];
-	const char *slash;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return -1;
-	link[n] = '\0';
-	slash = strrchr(link, '/');
-	return atoi(slash ? slash + 1 : link);
-}
-
 static bool setup_dev(struct dev *d)
 {
-	struct vfio_group_status gs = { .argsz = sizeof(gs) };
 	struct vfio_device_info di = { .argsz = sizeof(di) };
-	char path[64];
+	struct lab_vfio_fds f;
+	char why[300];
 	int ret;
 
-	d->container = d->group = d->fd = -1;
-	d->group_id = group_of(d->bdf);
-	if (!expect(d->group_id >= 0, "%s %s: no IOMMU group", d->name, d->bdf))
+	ret = lab_vfio_open(d->name, d->bdf, &f, why, sizeof(why));
+	d->group_id = f.group_id;
+	d->container = f.container;
+	d->group = f.group;
+	d->fd = f.fd;
+	if (!expect(!ret, "%s", why))
 		return false;
-	d->container = open("/dev/vfio/vfio", O_RDWR);
-	if (!expect(d->container >= 0, "open /dev/vfio/vfio: %s", strerror(errno)))
-		return false;
-	ret = ioctl(d->container, VFIO_GET_API_VERSION);
-	if (!expect(ret == VFIO_API_VERSION, "VFIO_GET_API_VERSION %d, want %d",
-		    ret, VFIO_API_VERSION))
-		return false;
-	ret = ioctl(d->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU);
-	if (!expect(ret == 1, "container has no VFIO_TYPE1v2_IOMMU (%d)", ret))
-		return false;
-	snprintf(path, sizeof(path), "/dev/vfio/%d", d->group_id);
-	d->group = open(path, O_RDWR);
-	if (!expect(d->group >= 0, "open %s: %s", path, strerror(errno)))
-		return false;
-	ret = xioctl(d->group, VFIO_GROUP_GET_STATUS, &gs);
-	if (!expect(!ret && (gs.flags & VFIO_GROUP_FLAGS_VIABLE),
-		    "group %d not viable (%s, flags %#x): another device in it?",
-		    d->group_id, err_name(ret), gs.flags))
-		return false;
-	ret = xioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container);
-	if (!expect(!ret, "VFIO_GROUP_SET_CONTAINER: %s", err_name(ret)))
-		return false;
-	ret = ioctl(d->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) < 0 ? -errno : 0;
-	if (!expect(!ret, "VFIO_SET_IOMMU(TYPE1v2): %s", err_name(ret)))
-		return false;
-	d->fd = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
-	if (!expect(d->fd >= 0, "VFIO_GROUP_GET_DEVICE_FD %s: %s", d->bdf,
-		    strerror(errno)))
-		return false;
-	ret = xioctl(d->fd, VFIO_DEVICE_GET_INFO, &di);
+	ret = lab_vfio_xioctl(d->fd, VFIO_DEVICE_GET_INFO, &di);
 	if (!expect(!ret, "VFIO_DEVICE_GET_INFO: %s", err_name(ret)))
 		return false;
 	expect(di.flags & VFIO_DEVICE_FLAGS_PCI, "%s: not a PCI device (flags %#x)",
@@ -487,7 +366,6 @@ static bool setup_dev(struct dev *d)
 
 static bool map_dev(struct dev *d)
 {
-	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
 	int ret;
 
 	d->mem = mmap(NULL, MEM_LEN, PROT_READ | PROT_WRITE,
@@ -498,11 +376,7 @@ static bool map_dev(struct dev *d)
 		return false;
 	}
 	memset(d->mem, 0, MEM_LEN);
-	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
-	map.vaddr = (uintptr_t)d->mem;
-	map.iova = MEM_IOVA;
-	map.size = MEM_LEN;
-	ret = xioctl(d->container, VFIO_IOMMU_MAP_DMA, &map);
+	ret = lab_vfio_map_dma(d->container, d->mem, MEM_IOVA, MEM_LEN);
 	return expect(!ret, "%s: VFIO_IOMMU_MAP_DMA %u bytes at IOVA %#llx: %s",
 		      d->name, MEM_LEN, MEM_IOVA, err_name(ret));
 }
@@ -522,7 +396,7 @@ static void check_bar0(struct dev *devs, int n)
 		};
 		u32 want = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
 
-		ret = xioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, &ri);
+		ret = lab_vfio_xioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, &ri);
 		if (!expect(!ret, "%s: GET_REGION_INFO(BAR0): %s", d->name,
 			    err_name(ret)))
 			continue;
@@ -655,7 +529,7 @@ static void check_features(struct dev *devs, int n)
 		u32 s;
 		u64 len;
 
-		ret = feature(d->fd, VFIO_DEVICE_FEATURE_GET |
+		ret = lab_vfio_feature(d->fd, VFIO_DEVICE_FEATURE_GET |
 			      VFIO_DEVICE_FEATURE_MIGRATION, &mf, sizeof(mf));
 		if (expect(!ret, "%s: GET MIGRATION: %s", d->name, err_name(ret)))
 			expect(mf.flags == want, "%s: migration flags %#llx, want %#llx",
@@ -1056,11 +930,11 @@ static void check_precopy(struct dev *a, struct dev *b)
 		end("-");
 		goto out;
 	}
-	ret = precopy_info(fd, &i0, &d0);
+	ret = lab_vfio_precopy_info(fd, &i0, &d0);
 	expect(!ret && i0 > 0 && d0 == 0,
 	       "PRECOPY_INFO at the start: %s, initial_bytes %llu, dirty_bytes %llu; want > 0 and 0 (idle VF)",
 	       err_name(ret), (unsigned long long)i0, (unsigned long long)d0);
-	ret = xioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &small);
+	ret = lab_vfio_xioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &small);
 	expect(ret == -EINVAL, "PRECOPY_INFO with argsz 8: %s, want EINVAL", err_name(ret));
 	prev = i0;
 	for (;;) {
@@ -1075,7 +949,7 @@ static void check_precopy(struct dev *a, struct dev *b)
 			failf("PRE_COPY stream does not end: %zu bytes", init.len);
 			break;
 		}
-		ret = precopy_info(fd, &i1, &d1);
+		ret = lab_vfio_precopy_info(fd, &i1, &d1);
 		if (!expect(!ret, "PRECOPY_INFO after %llu bytes: %s",
 			    (unsigned long long)total, err_name(ret)))
 			break;
@@ -1095,7 +969,7 @@ static void check_precopy(struct dev *a, struct dev *b)
 	       err_name(rd_err));
 	expect(total == i0, "read %llu bytes before the end of the iteration, initial_bytes said %llu",
 	       (unsigned long long)total, (unsigned long long)i0);
-	ret = precopy_info(fd, &i1, &d1);
+	ret = lab_vfio_precopy_info(fd, &i1, &d1);
 	expect(!ret && i1 == 0 && d1 == 0, "PRECOPY_INFO when drained: %s, %llu/%llu, want 0/0",
 	       err_name(ret), (unsigned long long)i1, (unsigned long long)d1);
 	errno = 0;
@@ -1134,7 +1008,7 @@ static void check_precopy(struct dev *a, struct dev *b)
 		       "poll on the fd once in STOP_COPY: %d, revents %#x, want POLLIN (the rest is there)",
 		       ret, pfd.revents);
 	}
-	ret = precopy_info(fd, &i1, &d1);
+	ret = lab_vfio_precopy_info(fd, &i1, &d1);
 	expect(ret == -EINVAL, "PRECOPY_INFO in STOP_COPY: %s, want EINVAL (uAPI: only in PRE_COPY states)",
 	       err_name(ret));
 	if (exp_datasize) {
@@ -1154,7 +1028,7 @@ static void check_precopy(struct dev *a, struct dev *b)
 	n = read(fd, tmp, sizeof(tmp));
 	expect(n < 0 && errno == ENODEV, "read after STOP_COPY -> STOP: %zd (%s), want ENODEV", n,
 	       strerror(errno));
-	ret = precopy_info(fd, &i1, &d1);
+	ret = lab_vfio_precopy_info(fd, &i1, &d1);
 	info("precopy_info_after_session", "%s", err_name(ret));
 	expect(ret == -EINVAL,
 	       "PRECOPY_INFO on an ended session: %s, want EINVAL (uAPI: not in PRE_COPY*)",
@@ -1194,7 +1068,7 @@ static void check_precopy(struct dev *a, struct dev *b)
 		ret = mig_set(a, VFIO_DEVICE_STATE_RUNNING, &nfd);
 		expect(!ret && nfd < 0 && mig_state(a) == VFIO_DEVICE_STATE_RUNNING,
 		       "A: PRE_COPY -> RUNNING: %s, data_fd %d", err_name(ret), nfd);
-		ret = precopy_info(fd, &i1, &d1);
+		ret = lab_vfio_precopy_info(fd, &i1, &d1);
 		expect(ret == -EINVAL,
 		       "PRECOPY_INFO on the session PRE_COPY -> RUNNING ended: %s, want EINVAL (uAPI: not in PRE_COPY*)",
 		       err_name(ret));
@@ -1206,7 +1080,7 @@ static void check_precopy(struct dev *a, struct dev *b)
 		fd = -1;
 		ret = mig_set(a, VFIO_DEVICE_STATE_PRE_COPY, &fd2);
 		if (expect(!ret && fd2 >= 0, "A: PRE_COPY again: %s", err_name(ret))) {
-			ret = precopy_info(fd2, &i1, &d1);
+			ret = lab_vfio_precopy_info(fd2, &i1, &d1);
 			expect(!ret && i1 == i0, "a new session's initial_bytes %llu (%s), first one had %llu",
 			       (unsigned long long)i1, err_name(ret), (unsigned long long)i0);
 			close(fd2);
@@ -1269,36 +1143,18 @@ out:
 static int log_start(struct dev *d, u64 iova, u64 len, u64 *page_size)
 {
 	struct vfio_device_feature_dma_logging_range r = { .iova = iova, .length = len };
-	struct vfio_device_feature_dma_logging_control c = {
-		.page_size = *page_size,
-		.num_ranges = 1,
-		.ranges = (uintptr_t)&r,
-	};
-	int ret;
 
-	ret = feature(d->fd, VFIO_DEVICE_FEATURE_SET |
-		      VFIO_DEVICE_FEATURE_DMA_LOGGING_START, &c, sizeof(c));
-	*page_size = c.page_size;
-	return ret;
+	return lab_vfio_log_start(d->fd, &r, 1, page_size);
 }
 
 static int log_stop(struct dev *d)
 {
-	return feature(d->fd, VFIO_DEVICE_FEATURE_SET |
-		       VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP, NULL, 0);
+	return lab_vfio_log_stop(d->fd);
 }
 
 static int log_report(struct dev *d, u64 iova, u64 len, u64 page_size, u64 *bitmap)
 {
-	struct vfio_device_feature_dma_logging_report rep = {
-		.iova = iova,
-		.length = len,
-		.page_size = page_size,
-		.bitmap = (uintptr_t)bitmap,
-	};
-
-	return feature(d->fd, VFIO_DEVICE_FEATURE_GET |
-		       VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT, &rep, sizeof(rep));
+	return lab_vfio_log_report(d->fd, iova, len, page_size, bitmap);
 }
 
 static void check_dma_log(struct dev *a)
@@ -1309,7 +1165,7 @@ static void check_dma_log(struct dev *a)
 
 	if (!exp_dmalog) {
 		begin("dma_log_unsupported");
-		ret = probe(a->fd, VFIO_DEVICE_FEATURE_DMA_LOGGING_START,
+		ret = lab_vfio_probe(a->fd, VFIO_DEVICE_FEATURE_DMA_LOGGING_START,
 			    VFIO_DEVICE_FEATURE_SET);
 		expect(ret == -ENOTTY, "PROBE of DMA_LOGGING_START: %s, want ENOTTY (no log_ops: this kernel cannot report)",
 		       err_name(ret));
@@ -1322,7 +1178,7 @@ static void check_dma_log(struct dev *a)
 	}
 
 	begin("dma_log_start");
-	ret = probe(a->fd, VFIO_DEVICE_FEATURE_DMA_LOGGING_START, VFIO_DEVICE_FEATURE_SET);
+	ret = lab_vfio_probe(a->fd, VFIO_DEVICE_FEATURE_DMA_LOGGING_START, VFIO_DEVICE_FEATURE_SET);
 	expect(!ret, "PROBE of DMA_LOGGING_START: %s", err_name(ret));
 	ret = log_start(a, MEM_IOVA, MEM_LEN, &ps);
 	expect(!ret, "DMA_LOGGING_START of [%#llx, +%u): %s", MEM_IOVA, MEM_LEN, err_name(ret));

@@ -107,3 +107,26 @@ usage "save without --out" save
 usage "load without --in" load
 usage "bad bandwidth" migrate --bandwidth fast
 usage "PRE_COPY cancel without pre-copy" migrate --cancel-at PRE_COPY --no-device-precopy
+# the kernel lab (migrate --vfio): bad input is a usage error before any ioctl
+usage "vfio bad address" migrate --vfio 00:01.0 --to 0000:00:00.0
+usage "vfio no such device" migrate --vfio 0000:ff:1f.7 --to 0000:ff:1f.6
+usage "--to without --vfio" migrate --to 0000:ff:1f.7
+usage "multicast reflector" migrate --reflector 03:00:00:00:00:01
+usage "bad cpu tracking" migrate --cpu-tracking soft-dirty
+# shellcheck disable=SC2012 # PCI addresses have no odd characters
+set -- $(ls /sys/bus/pci/devices 2>/dev/null | head -n 2)
+if [ $# -eq 2 ]; then
+	usage "vfio without --to" migrate --vfio "$1"
+	usage "vfio same device" migrate --vfio "$1" --to "$1"
+	usage "vfio with --cancel-at" migrate --vfio "$1" --to "$2" --cancel-at STOP
+	usage "vfio with --traffic rx" migrate --vfio "$1" --to "$2" --traffic rx
+fi
+# a device that is not bound to a VFIO driver: one line, exit 3, no crash
+if [ $# -eq 2 ] && [ ! -e "/sys/bus/pci/devices/$1/iommu_group" ]; then
+	$lab migrate --vfio "$1" --to "$2" --quiet >$tmp/o 2>$tmp/e; rc=$?
+	if [ $rc -eq 3 ] && [ "$(wc -l <$tmp/e)" -eq 1 ] && grep -q "no IOMMU group" $tmp/e; then
+		echo "ok lab_vfio_not_vfio: $(cat $tmp/e)"
+	else
+		echo "FAIL lab_vfio_not_vfio: exit $rc, stderr: $(cat $tmp/e)"
+	fi
+fi

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The parts of the VFIO migration uAPI that Debian 12's userspace
- * <linux/vfio.h> (Linux 6.1) does not have yet, for vfio_check.c. Values
+ * <linux/vfio.h> (Linux 6.1) does not have yet, for the VFIO client
+ * wrappers (lab/vfio_ioctl.c) and their users (vfmig-lab migrate --vfio,
+ * tests/kernel/vfio_check.c). One copy in the tree. Values
  * and layouts are those of include/uapi/linux/vfio.h in Linux 6.12 (the
  * normative text; see the comments there). Each block is guarded, so a
  * newer <linux/vfio.h> wins.
  */
-#ifndef VFMIG_TESTS_VFIO_UAPI_H
-#define VFMIG_TESTS_VFIO_UAPI_H
+#ifndef VFMIG_LAB_VFIO_UAPI_H
+#define VFMIG_LAB_VFIO_UAPI_H
 
 #include <linux/types.h>
 #include <linux/vfio.h>
@@ -46,4 +48,4 @@ struct vfio_device_feature_mig_data_size {
 /* Every state value of 6.12's enum; the first one that is not a state. */
 #define VFIO_CHECK_STATE_NR		8
 
-#endif /* VFMIG_TESTS_VFIO_UAPI_H */
+#endif /* VFMIG_LAB_VFIO_UAPI_H */
