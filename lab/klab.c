@@ -21,13 +21,15 @@
  * What replaces the in-process lab's instruments:
  *   - device writes: there is no DMA recorder in the kernel. At the end of
  *     every round (and after the final sync) each page of the source's RAM
- *     is compared with a snapshot taken at the previous such point; a page
- *     that changed although the guest CPU did not write it (the CPU
- *     tracker's own view, lab_ram->observe) was written by the device, and
+ *     is compared with its baseline: its content when it was last sent, or
+ *     at the previous such point if later. A page that changed although
+ *     the guest CPU did not write it (the CPU tracker's own view,
+ *     lab_ram->observe) was written by the device after its last copy, and
  *     must be named by the device's report of that round or of the next
  *     one (a write that lands between a report and the comparison belongs
- *     to the next report). Pages the CPU wrote too are re-sent anyway and
- *     cannot be told apart here (the in-process lab's recorder can).
+ *     to the next report), unless it is sent again first. Pages the CPU
+ *     wrote too are re-sent anyway and cannot be told apart here (the
+ *     in-process lab's recorder can).
  *   - frames: the guest queues frame N at a known time; it must come back
  *     once, intact. Only frames queued from shortly before the vCPU
  *     stopped (twice the longest round trip seen before the migration,
@@ -247,6 +249,25 @@ static void hk_log_started(void *ctx)
 	memset(k->pending, 0, words);
 	k->sram->observe = k->cpu;
 	k->judging = true;
+	k->instr_ns += lab_wall_ns() - w0;
+}
+
+/*
+ * Page @pfn left in a pages message: what the device wrote to it before is
+ * in the copy, so the judge's baseline for it moves here. (The device may
+ * write between the engine's copy and this one: such a write is then not
+ * judged here, but the RAM comparison still sees it.)
+ */
+static void hk_page_sent(void *ctx, u64 pfn)
+{
+	struct klab *k = ctx;
+	u64 w0 = lab_wall_ns();
+
+	if (!k->judging || pfn >= k->npages)
+		return;
+	memcpy(k->snap + (pfn << LAB_PAGE_SHIFT), k->sram->dev + (pfn << LAB_PAGE_SHIFT),
+	       LAB_PAGE_SIZE);
+	k->pending[pfn >> 6] &= ~(1ULL << (pfn & 63));
 	k->instr_ns += lab_wall_ns() - w0;
 }
 
@@ -584,7 +605,12 @@ static void collect(struct klab *k, struct lab_result *r)
 	if (ms->outcome == LAB_MIG_DONE) {
 		/* the engine stamps the start before the last judge point ran */
 		r->transfer_us = us(md->t_complete - ms->t_send_start - k->instr_final_ns);
-		r->downtime_ms = (double)(md->t_running - ms->t_vcpu_stop -
+		/*
+		 * From the vCPU stop as the hook saw it: the engine's
+		 * t_vcpu_stop is the step's time, before that round's sync,
+		 * which in real time is not part of the blackout.
+		 */
+		r->downtime_ms = (double)(md->t_running - k->t_stop -
 					  k->instr_blackout_ns) / 1e6;
 		r->device_downtime_ms =
 			(double)(ms->quiesce.wall_ns + ms->snapshot.wall_ns +
@@ -723,6 +749,7 @@ int lab_run_kernel_migrate(const struct lab_opts *o, struct lab_result *r)
 	hooks.vcpu_stop = hk_vcpu_stop;
 	hooks.vcpu_resume = hk_vcpu_resume;
 	hooks.log_started = hk_log_started;
+	hooks.page_sent = hk_page_sent;
 	hooks.dev_report = hk_dev_report;
 	hooks.round_end = hk_round_end;
 	hooks.src_stopped = hk_src_stopped;
