@@ -14,6 +14,7 @@
 #                   agent, core and the in-kernel self-tests)
 #   make check-kernel  boot Debian's 6.1 and 6.12 in QEMU, load the modules
 #   make check-kernel-lab  the same, with the kernel lab's figures per kernel
+#   make check-qemu-migrate  real QEMU 10 migrates L2 VMs on the VFs in an L1
 #   make fuzz       libFuzzer on the stream parser for FUZZ_SECONDS
 #   make bench      benchmarks under bench/
 #   make checkpatch checkpatch.pl --strict over all kernel-side code
@@ -82,7 +83,7 @@ VIRTCHNL_SRC := $(firstword $(wildcard $(KDIR)/include/linux/avf/virtchnl.h \
 all: $(LIB) $(LAB_BIN) $(SEED_BINS) $(BENCH_BINS) $(PROBE_BIN) $(L2_BIN)
 
 help:
-	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,20p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---- virtchnl.h ------------------------------------------------------------
 # The one kernel header userspace needs, copied alone: KDIR's whole include/
@@ -234,6 +235,12 @@ driver:
 .PHONY: check-kernel
 check-kernel:
 	@tests/kernel/boot-test.sh $(patsubst /usr/src/linux-headers-%,%,$(KDIRS))
+
+# Real QEMU 10 migrates L2 VMs on the model-backed VFs inside an L1 guest
+# of each kernel (tests/qemu/; also part of make check).
+.PHONY: check-qemu-migrate
+check-qemu-migrate:
+	@tests/qemu/qemu-migrate.sh $(patsubst /usr/src/linux-headers-%,%,$(KDIRS))
 
 # The kernel lab: the same boot test (it runs vfmig-lab migrate --vfio after
 # the VFIO client), then the lab's figures of each kernel side by side.

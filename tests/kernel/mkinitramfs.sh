@@ -3,7 +3,7 @@
 #
 # Build the busybox initramfs for one boot test.
 #
-#   tests/kernel/mkinitramfs.sh IMAGE_DIR KVER OUT.cpio PRODUCT.ko PORTABLE.ko [TOOL...]
+#   tests/kernel/mkinitramfs.sh [--init FILE] [--tree DIR]... IMAGE_DIR KVER OUT.cpio PRODUCT.ko PORTABLE.ko [TOOL...]
 #
 # IMAGE_DIR is an unpacked, depmod-indexed kernel package (fetch-image.sh).
 # The initramfs holds a static busybox, tests/kernel/init.sh as /init, our two
@@ -13,10 +13,24 @@
 # one "req NAME" or "opt NAME" a line: "opt" ones come from softdeps (e.g.
 # libcrc32c's "pre: crc32c" alias, which names crc32c_intel too; it does not
 # load on a CPU without SSE4.2, which is fine as long as crc32c_generic does).
+#
+# --init FILE puts FILE at /init instead of init.sh; --tree DIR copies the
+# staged tree DIR over the root as it is (e.g. a dynamically linked program
+# with its libraries at their own paths: tests/qemu/stage-qemu.sh), after
+# everything else. Without them the image is what boot-test.sh always got.
 set -euo pipefail
 export PATH=$PATH:/usr/sbin:/sbin
 
-usage="usage: mkinitramfs.sh IMAGE_DIR KVER OUT.cpio PRODUCT.ko PORTABLE.ko [TOOL...]"
+usage="usage: mkinitramfs.sh [--init FILE] [--tree DIR]... IMAGE_DIR KVER OUT.cpio PRODUCT.ko PORTABLE.ko [TOOL...]"
+init_src=
+trees=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--init) init_src=${2:?$usage}; shift 2 ;;
+	--tree) trees+=("${2:?$usage}"); shift 2 ;;
+	*) break ;;
+	esac
+done
 img=${1:?$usage}
 kver=${2:?$usage}
 out=${3:?$usage}
@@ -49,7 +63,7 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,etc/vfmig} \
 	"$stage/lib/modules/deps" "$stage/lib/modules/vfmig"
 cp "$busybox" "$stage/bin/busybox"
-cp "$here/init.sh" "$stage/init"
+cp "${init_src:-$here/init.sh}" "$stage/init"
 chmod 755 "$stage/init" "$stage/bin/busybox"
 # Test programs run without a C library too: static only.
 for t in "${tools[@]}"; do
@@ -177,6 +191,11 @@ for ko in "$product" "$portable"; do
 	else
 		cp "$ko" "$dst"
 	fi
+done
+
+for t in "${trees[@]}"; do
+	[ -d "$t" ] || die "--tree $t is not a directory"
+	cp -a "$t/." "$stage/"
 done
 
 # Uncompressed: unpacking is a memcpy, decompressing under TCG is not.

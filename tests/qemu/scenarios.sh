@@ -1,0 +1,218 @@
+# shellcheck shell=dash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The scenarios of tests/qemu/qemu-migrate.sh, run in this order by the L1
+# guest's /init (l1-init.sh, busybox sh), one "check NAME ok|FAIL" each.
+# The host sources this file too (bash), for scenario_list and
+# scenario_files only: keep it plain POSIX sh.
+#
+# HOW TO ADD A SCENARIO
+#  1. a line "NAME|what it proves" in scenario_list (the host fails NAME when
+#     the guest never reports it);
+#  2. a function scn_NAME that ends in exactly one
+#     `check NAME ok|FAIL "detail"` (use $SCN for NAME); helpers from
+#     l1-init.sh: vm_start NAME BDF in|out [EXTRA QEMU ARGS], vm_ready,
+#     vm_migrate SRC DST (prints the final status), vm_status, vm_hmp,
+#     migrate_info SRC (QEMU's numbers into the JSON), driver_trace (the
+#     driver's arcs and log reports into the JSON; call it once before the
+#     check), dev_last_state BDF, vm_quit, reload_model ARGS, rec KEY VALUE;
+#     $BDF_A / $BDF_B are VF 0 of model PF 0 / PF 1;
+#  3. files the L2 needs (a -kernel image, ...): a line "SRC DEST" in
+#     scenario_files (SRC relative to the top directory, DEST absolute in
+#     L1); the host copies them into the L1 initramfs.
+# A scenario starts with no VM running unless it says otherwise ($CUR: the
+# running VM the previous scenario left, $CUR_BDF: its VF) and leaves at
+# most $CUR running.
+#
+# The L2 command line is here and only here: $L2_ARGS, plus the per-scenario
+# extra arguments given to vm_start (vm_start adds -device vfio-pci,host=BDF,
+# enable-migration=on, the HMP pipe, the trace events and -incoming).
+L2_ARGS="-accel tcg -m 64 -nodefaults -machine pc -display none"
+
+# HMP commands for every migration source before "migrate". A kernel
+# before 6.3 has no VFIO_DEVICE_FEATURE_MIG_DATA_SIZE: QEMU then counts
+# 100 GiB of device stop-copy data (VFIO_MIG_STOP_COPY_SIZE, "big enough to
+# cover the worst case") and never gets under its switchover threshold
+# (bandwidth x downtime-limit): it syncs the dirty bitmap in a tight loop
+# for ever. Telling it a switchover bandwidth of 1 TiB/s makes the
+# threshold ~330 GB, so it switches over at the first low RAM estimate;
+# what moves in the blackout is still only RAM and the device's few hundred
+# bytes, and the downtime QEMU reports is measured, not assumed.
+MIGRATE_SETUP=
+kv=$(uname -r 2>/dev/null)
+kv=${kv%%-*}
+if [ -n "$kv" ] && [ $((${kv%%.*} * 100 + $(echo "$kv" | cut -d. -f2))) -lt 603 ]; then
+	MIGRATE_SETUP="migrate_set_parameter avail-switchover-bandwidth 1T"
+fi
+
+# QEMU trace events every VM logs to its stderr (the JSON's qemu_log lines).
+QEMU_TRACE_EVENTS="vfio_migration_set_state vfio_save_setup vfio_save_iterate
+vfio_state_pending_estimate vfio_state_pending_exact vfio_save_complete_precopy vfio_load_state_device_data
+vfio_device_dirty_tracking_start migration_bitmap_sync_end
+migrate_pending_exact migration_thread_low_pending migration_completion_vm_stop"
+
+scenario_list() {
+	cat <<'EOF'
+migrate_ab|QEMU migrates an L2 VM from VF A to VF B: completed, the destination runs, the source is postmigrate
+pingpong_ba|the migrated VM goes back from B to A (a fresh destination on A)
+cancel_preswitchover|pause-before-switchover, migrate_cancel at pre-switchover: the source VM and VF A are RUNNING again
+fresh_after_cancel|a new migration after the cancel completes (A to B)
+refuse_incompatible|a destination model with fewer queue pairs (queues=4,2) refuses the stream: not running, the driver says why
+EOF
+}
+
+scenario_files() {
+	:
+}
+
+CUR=
+CUR_BDF=
+
+# Start SRC on BDF (out) or reuse $CUR, and DST on the other VF (in).
+# migrate_checked SRC DST DST_BDF: migrate, record, judge the usual outcome.
+migrate_checked() {
+	local src=$1 dst=$2 dbdf=$3 st ss ds last why=
+	st=$(vm_migrate "$src" "$dst")
+	rm -f "$WORK/$dst.port"
+	[ "$fault" = no-result ] && [ "$SCN" = migrate_ab ] || migrate_info "$src"
+	ss=$(vm_status "$src")
+	ds=$(vm_status "$dst")
+	driver_trace
+	last=$(dev_last_state "$dbdf")
+	rec src_vm "$ss"
+	rec dst_vm "$ds"
+	[ "$st" = completed ] || why="$why; source status '$st'"
+	[ "$ds" = running ] || why="$why; destination VM '$ds'"
+	[ "$ss" = "paused (postmigrate)" ] || why="$why; source VM '$ss'"
+	[ "$last" = RUNNING ] || why="$why; destination VF's last arc: $last"
+	if [ -z "$why" ]; then
+		check "$SCN" ok "$src -> $dst completed; destination running; destination VF RUNNING"
+	else
+		check "$SCN" FAIL "${why#; }"
+		vm_errors "$dst" | while IFS= read -r l; do detail "destination: $l"; done
+		vm_errors "$src" | while IFS= read -r l; do detail "source: $l"; done
+		kmsg_new | tail -n 5 | while IFS= read -r l; do detail "dmesg: $l"; done
+	fi
+}
+
+start_pair() {	# SRC SRC_BDF DST DST_BDF: SRC started unless it is $CUR
+	local fresh=
+	[ "$1" = "$CUR" ] || { vm_start "$1" "$2" out; fresh=1; }
+	vm_start "$3" "$4" in
+	{ [ -z "$fresh" ] || vm_ready "$1"; } && vm_ready "$3" && return 0
+	check "$SCN" FAIL "QEMU did not come up ($1: $(vm_alive "$1" && echo alive || echo dead), $3: $(vm_alive "$3" && echo alive || echo dead))"
+	vm_errors "$1" | while IFS= read -r l; do detail "$1: $l"; done
+	vm_errors "$3" | while IFS= read -r l; do detail "$3: $l"; done
+	vm_quit "$1"
+	vm_quit "$3"
+	driver_trace
+	CUR=
+	return 1
+}
+
+scn_migrate_ab() {
+	start_pair vm1 "$BDF_A" vm2 "$BDF_B" || return 0
+	rec l2_cmdline_src "$(cat "$WORK/vm1.cmd")"
+	rec l2_cmdline_dst "$(cat "$WORK/vm2.cmd")"
+	rec migrate_setup "${MIGRATE_SETUP:-none}"
+	migrate_checked vm1 vm2 "$BDF_B"
+	vm_quit vm1
+	CUR=vm2 CUR_BDF=$BDF_B
+}
+
+scn_pingpong_ba() {
+	[ -n "$CUR" ] || { check "$SCN" FAIL "no VM on B (migrate_ab failed)"; return 0; }
+	start_pair "$CUR" "$CUR_BDF" vm3 "$BDF_A" || return 0
+	migrate_checked "$CUR" vm3 "$BDF_A"
+	vm_quit "$CUR"
+	CUR=vm3 CUR_BDF=$BDF_A
+}
+
+scn_cancel_preswitchover() {
+	local st st2 ss last why=
+	[ -n "$CUR" ] || { check "$SCN" FAIL "no VM on A (pingpong_ba failed)"; return 0; }
+	start_pair "$CUR" "$CUR_BDF" vm4 "$BDF_B" || return 0
+	vm_hmp "$CUR" "migrate_set_capability pause-before-switchover on" >/dev/null
+	vm_migrate_start "$CUR" vm4
+	st=$(vm_wait_status "$CUR" 'pre-switchover|completed|failed|cancelled' 60)
+	vm_hmp "$CUR" "migrate_cancel" >/dev/null
+	st2=$(vm_wait_status "$CUR" 'cancelled|completed|failed' 30)
+	migrate_info "$CUR"
+	vm_hmp "$CUR" "migrate_set_capability pause-before-switchover off" >/dev/null
+	ss=$(vm_status "$CUR")
+	vm_quit vm4
+	driver_trace
+	last=$(dev_last_state "$CUR_BDF")
+	rec src_vm "$ss"
+	[ "$st" = pre-switchover ] || why="$why; status before the cancel '$st', not pre-switchover"
+	[ "$st2" = cancelled ] || why="$why; status after migrate_cancel '$st2'"
+	[ "$ss" = running ] || why="$why; source VM '$ss' after the cancel"
+	[ "$last" = RUNNING ] || why="$why; source VF's last arc: $last"
+	if [ -z "$why" ]; then
+		check "$SCN" ok "pre-switchover, cancelled; source VM running, VF A RUNNING"
+	else
+		check "$SCN" FAIL "${why#; }"
+		vm_errors "$CUR" | while IFS= read -r l; do detail "source: $l"; done
+	fi
+}
+
+scn_fresh_after_cancel() {
+	[ -n "$CUR" ] && vm_alive "$CUR" || { check "$SCN" FAIL "no VM on A"; return 0; }
+	start_pair "$CUR" "$CUR_BDF" vm5 "$BDF_B" || return 0
+	migrate_checked "$CUR" vm5 "$BDF_B"
+	vm_quit "$CUR"
+	CUR=vm5 CUR_BDF=$BDF_B
+}
+
+# The destination must refuse: QEMU's source may still say "completed"
+# (the stream was sent), so judge by the destination.
+scn_refuse_incompatible() {
+	local q=4,2 out st ds derr last why=
+	[ -n "$CUR" ] && vm_quit "$CUR"
+	CUR=
+	[ "$fault" = accept ] && q=4,4
+	out=$(reload_model selftest=0 queues=$q)
+	if [ -n "$out" ]; then
+		check "$SCN" FAIL "reload of the model with queues=$q: $out"
+		return 0
+	fi
+	rec dst_queues "$q"
+	start_pair vm6 "$BDF_A" vm7 "$BDF_B" || return 0
+	st=$(vm_migrate vm6 vm7)
+	# the destination decides after the source is done: give it time
+	n=0
+	while vm_alive vm7 && [ $n -lt 50 ]; do
+		ds=$(vm_status vm7)
+		[ "$ds" = running ] && break
+		usleep 200000
+		n=$((n + 1))
+	done
+	migrate_info vm6
+	ds=$(vm_status vm7)
+	vm_alive vm7 || ds=exited
+	derr=$(vm_errors vm7 | tr '\n' ' ')
+	rec src_vm "$(vm_status vm6)"
+	rec dst_vm "$ds"
+	rec dst_stderr "$derr"
+	vm_quit vm6
+	vm_quit vm7
+	driver_trace
+	last=$(dev_last_state "$BDF_B")
+	rec dst_vf_last "$last"
+	# The driver refuses on a data_fd write (MATCH is checked as it
+	# arrives, in pre-copy where the kernel has it) or on RESUMING -> STOP;
+	# the reason is a stream pr_debug line (dyndbg) or the arc's warning.
+	refused=$(kmsg_new | grep -E "$BDF_B: migration arc to state [0-9]+ failed|vfmig: stream: .*refused" | tail -n 1)
+	[ "$ds" != running ] || why="$why; the destination VM runs"
+	[ -n "$derr" ] || why="$why; the destination QEMU reported no error"
+	[ -n "$refused" ] || why="$why; the driver logged no refusal for $BDF_B"
+	if [ -z "$why" ]; then
+		check "$SCN" ok "source status '$st'; destination $ds; driver: ${refused#*] }"
+	else
+		check "$SCN" FAIL "${why#; } (source status '$st', destination $ds)"
+		kmsg_new | tail -n 5 | while IFS= read -r l; do detail "dmesg: $l"; done
+	fi
+	# later scenarios get the usual model back
+	out=$(reload_model selftest=0)
+	[ -z "$out" ] || say "info reload_model: $out"
+}
