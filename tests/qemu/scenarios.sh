@@ -57,7 +57,7 @@ migrate_ab|QEMU migrates an L2 VM from VF A to VF B: completed, the destination 
 pingpong_ba|the migrated VM goes back from B to A (a fresh destination on A)
 cancel_preswitchover|pause-before-switchover, migrate_cancel at pre-switchover: the source VM and VF A are RUNNING again
 fresh_after_cancel|a new migration after the cancel completes (A to B)
-refuse_incompatible|a destination model with fewer queue pairs (queues=4,2) refuses the stream: not running, the driver says why
+refuse_incompatible|a destination model with fewer queue pairs (queues=4,2) refuses the stream: not running, the driver says why; the source VM and VF A run again
 EOF
 }
 
@@ -167,7 +167,7 @@ scn_fresh_after_cancel() {
 # The destination must refuse: QEMU's source may still say "completed"
 # (the stream was sent), so judge by the destination.
 scn_refuse_incompatible() {
-	local q=4,2 out st ds derr last why=
+	local q=4,2 out st ds ss ss2 derr last srclast refused n why=
 	[ -n "$CUR" ] && vm_quit "$CUR"
 	CUR=
 	[ "$fault" = accept ] && q=4,4
@@ -190,24 +190,35 @@ scn_refuse_incompatible() {
 	migrate_info vm6
 	ds=$(vm_status vm7)
 	vm_alive vm7 || ds=exited
-	derr=$(vm_errors vm7 | tr '\n' ' ')
-	rec src_vm "$(vm_status vm6)"
+	derr=$(vm_errors vm7 | grep -E 'load of migration failed|error while loading state' | tr '\n' ' ')
+	ss=$(vm_status vm6)
+	rec src_vm "$ss"
 	rec dst_vm "$ds"
 	rec dst_stderr "$derr"
-	vm_quit vm6
+	# The source recovers: QEMU resumes it itself when it saw the failure;
+	# when it saw "completed" (the refusal came after the stream was sent)
+	# the operator's "cont" must bring VM and VF back.
+	[ "$ss" = "paused (postmigrate)" ] && vm_hmp vm6 cont >/dev/null
+	ss2=$(vm_status vm6)
+	rec src_vm_recovered "$ss2"
 	vm_quit vm7
 	driver_trace
 	last=$(dev_last_state "$BDF_B")
+	srclast=$(dev_last_state "$BDF_A")
 	rec dst_vf_last "$last"
+	rec src_vf_last "$srclast"
+	vm_quit vm6
+	[ "$ss2" = running ] || why="$why; the source VM is '$ss2' after the refusal (and cont)"
+	[ "$srclast" = RUNNING ] || why="$why; the source VF's last arc: $srclast"
 	# The driver refuses on a data_fd write (MATCH is checked as it
 	# arrives, in pre-copy where the kernel has it) or on RESUMING -> STOP;
 	# the reason is a stream pr_debug line (dyndbg) or the arc's warning.
 	refused=$(kmsg_new | grep -E "$BDF_B: migration arc to state [0-9]+ failed|vfmig: stream: .*refused" | tail -n 1)
 	[ "$ds" != running ] || why="$why; the destination VM runs"
-	[ -n "$derr" ] || why="$why; the destination QEMU reported no error"
+	[ -n "$derr" ] || why="$why; the destination QEMU reported no failed load"
 	[ -n "$refused" ] || why="$why; the driver logged no refusal for $BDF_B"
 	if [ -z "$why" ]; then
-		check "$SCN" ok "source status '$st'; destination $ds; driver: ${refused#*] }"
+		check "$SCN" ok "source status '$st'; destination $ds; source $ss, then running; driver: ${refused#*] }"
 	else
 		check "$SCN" FAIL "${why#; } (source status '$st', destination $ds)"
 		kmsg_new | tail -n 5 | while IFS= read -r l; do detail "dmesg: $l"; done

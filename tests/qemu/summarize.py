@@ -100,6 +100,37 @@ def main():
                                     "initial_bytes": int(m.group(2)), "dirty_bytes": int(m.group(3))})
         e["driver"]["precopy_info_answers_seen_by_qemu"] = answers
         e["driver"]["log_report_events"] = sum(1 for ev in e["driver"]["events"] if ev.startswith("log_report "))
+    # The driver's own dynamic-debug lines (driver/mig.c, driver/dirty.c),
+    # where the module has them: every arc with its cost, every
+    # PRECOPY_INFO answer, every log report with the bytes it set.
+    arc_re = re.compile(r"i40e_vfio_pci (\S+): arc (\S+) -> (\S+): (-?\d+), (\d+) us")
+    pi_re = re.compile(r"i40e_vfio_pci (\S+): precopy_info initial (\d+) dirty (\d+)")
+    lr_re = re.compile(r"i40e_vfio_pci (\S+): log report iova (\S+) length (\S+): (\d+) bytes dirty, (-?\d+)")
+    ls_re = re.compile(r"i40e_vfio_pci (\S+): log start: (\d+) ranges, page size (\d+): (-?\d+)")
+    for e in scn.values():
+        d = e["driver"]
+        d["dbg_arcs"], d["dbg_precopy_info"], d["dbg_log_reports"], d["dbg_log_start"] = [], [], [], []
+        for k in e["kmsg"]:
+            m = arc_re.search(k)
+            if m:
+                d["dbg_arcs"].append({"dev": m.group(1), "from": m.group(2), "to": m.group(3),
+                                      "ret": int(m.group(4)), "us": int(m.group(5))})
+                continue
+            m = pi_re.search(k)
+            if m:
+                d["dbg_precopy_info"].append({"dev": m.group(1), "initial_bytes": int(m.group(2)),
+                                              "dirty_bytes": int(m.group(3))})
+                continue
+            m = lr_re.search(k)
+            if m:
+                d["dbg_log_reports"].append({"dev": m.group(1), "iova": m.group(2), "length": m.group(3),
+                                             "dirty_bytes": int(m.group(4)), "ret": int(m.group(5))})
+                continue
+            m = ls_re.search(k)
+            if m:
+                d["dbg_log_start"].append({"dev": m.group(1), "ranges": int(m.group(2)),
+                                           "page_size": int(m.group(3)), "ret": int(m.group(4))})
+        d["dbg_log_report_dirty_bytes"] = sum(r["dirty_bytes"] for r in d["dbg_log_reports"])
     out["scenarios"] = scn
     with open(a.json_out, "w") as f:
         json.dump(out, f, indent=1)
@@ -111,11 +142,20 @@ def main():
             continue
         q = e["qemu"]
         arcs = "; ".join(f"{d}: {'>'.join(v)}" for d, v in e["driver"]["arcs"].items())
+        if e["driver"]["dbg_arcs"]:
+            per = {}
+            for x in e["driver"]["dbg_arcs"]:
+                per.setdefault(x["dev"], []).append(f"{x['to']}({x['us']}us{'' if not x['ret'] else ' ' + str(x['ret'])})")
+            arcs = "; ".join(f"{d}: {'>'.join(v)}" for d, v in per.items())
+        pis = e["driver"]["dbg_precopy_info"]
+        pi_txt = ", ".join(f"{p['initial_bytes']}/{p['dirty_bytes']}" for p in pis[:4]) + (" ..." if len(pis) > 4 else "")
         rows.append(
             f"{name}: {e['check'] or 'not reported'}; QEMU {q.get('status', '-')}, total {q.get('total', '-')} ms, "
-            f"setup {q.get('setup', '-')} ms, downtime {q.get('down', '-')} ms, vfio {q.get('vfio', '-')}, "
+            f"setup {q.get('setup', '-')} ms, downtime {q.get('down', '-')} ms, vfio device {q.get('vfio_device_transferred_kbytes', '-')} KiB, "
             f"dirty syncs {q.get('dirty_syncs', '-')}; driver: log reports {sum(e['driver']['log_reports'].values())}, "
-            f"PRECOPY_INFO calls {e['driver'].get('precopy_info_calls', 0)}, stream {e['driver'].get('save_bytes', 0)} B out; "
+            f"dirty bytes reported {e['driver']['dbg_log_report_dirty_bytes']}, "
+            f"PRECOPY_INFO calls {e['driver'].get('precopy_info_calls', 0)} (initial/dirty: {pi_txt or '-'}), "
+            f"stream {e['driver'].get('save_bytes', 0)} B out; "
             f"scenario {e['rec'].get('wall_s', '-')} s; arcs {arcs or '-'}")
     with open(a.txt_out, "w") as f:
         f.write(f"{a.kver} ({a.vfio}): L1 ran {a.wall} s\n")
