@@ -239,7 +239,8 @@ check-kernel:
 # Real QEMU 10 migrates L2 VMs on the model-backed VFs inside an L1 guest
 # of each kernel (tests/qemu/; also part of make check).
 .PHONY: check-qemu-migrate
-check-qemu-migrate:
+# build/vfmig-l2.elf: the l2_traffic scenario's L2 kernel (guest/bare/)
+check-qemu-migrate: $(L2_ELF)
 	@tests/qemu/qemu-migrate.sh $(patsubst /usr/src/linux-headers-%,%,$(KDIRS))
 
 # The kernel lab: the same boot test (it runs vfmig-lab migrate --vfio after

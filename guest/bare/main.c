@@ -15,7 +15,7 @@
  * checksum is "corrupt" (e.g. an RX buffer page the device wrote but the
  * migration did not resend: the destination's copy holds older bytes), a
  * sequence number seen before (or too old to tell) is "dup", one below the
- * highest seen is "reorder". A number not back within lost_ms of guest
+ * highest seen from the same TX queue is "reorder". A number not back within lost_ms of guest
  * time is "lost"; the longest run of lost numbers and the longest silence
  * between two receptions measure the blackout as the guest saw it.
  *
@@ -98,7 +98,7 @@ struct l2_run {
 	u64 sent, received, lost, dup, corrupt, reorder, late, tx_busy;
 	u64 next_seq;		/* next sequence number to send */
 	u64 judged;		/* every number below is received or lost */
-	u64 max_seq;		/* highest received + 1 */
+	u64 max_seq[2];		/* per TX queue: highest received + 1 */
 	u64 cur_run, max_run;	/* consecutive lost numbers */
 	u64 last_rx_ns, max_gap_ns, max_gap_seq;
 	u64 down_ns, down_since;	/* time not RUNNING after the first RUNNING */
@@ -378,7 +378,7 @@ static bool seen(u64 seq)
 
 static void frame_check(const u8 *f, int len, u64 now)
 {
-	u32 seq32, flen;
+	u32 seq32, flen, txq;
 	u64 seq;
 
 	if (len < (int)(L2_HDR + 4) || len > (int)L2_MAX_FRAME) {
@@ -406,7 +406,8 @@ static void frame_check(const u8 *f, int len, u64 now)
 	/* 32 bits on the wire; the run's numbers are below 2^32 */
 	seq32 = vfmig_get_le32(f + 18);
 	seq = seq32;
-	if (seq >= run.next_seq || frame_len(seq) != (u32)len) {
+	if (seq >= run.next_seq || frame_len(seq) != (u32)len ||
+	    vfmig_get_le32(f + 30) >= ARRAY_SIZE(run.max_seq)) {
 		count_corrupt(f, len, "never sent");
 		return;
 	}
@@ -419,10 +420,17 @@ static void frame_check(const u8 *f, int len, u64 now)
 		run.late++;	/* was counted lost: it was not */
 		run.lost--;
 	}
-	if (seq + 1 < run.max_seq)
+	/*
+	 * Per TX queue: a TX ring, the wire, the reflector and an RX ring are
+	 * each first in, first out, but nothing orders one TX queue's frames
+	 * against another's (the device serves its queues in turns). Only an
+	 * older number after a newer one of the same TX queue is out of order.
+	 */
+	txq = vfmig_get_le32(f + 30);
+	if (seq + 1 < run.max_seq[txq])
 		run.reorder++;
 	else
-		run.max_seq = seq + 1;
+		run.max_seq[txq] = seq + 1;
 	run.received++;
 	if (run.last_rx_ns && now - run.last_rx_ns > run.max_gap_ns) {
 		run.max_gap_ns = now - run.last_rx_ns;

@@ -58,11 +58,12 @@ pingpong_ba|the migrated VM goes back from B to A (a fresh destination on A)
 cancel_preswitchover|pause-before-switchover, migrate_cancel at pre-switchover: the source VM and VF A are RUNNING again
 fresh_after_cancel|a new migration after the cancel completes (A to B)
 refuse_incompatible|a destination model with fewer queue pairs (queues=4,2) refuses the stream: not running, the driver says why; the source VM and VF A run again
+l2_traffic|our guest driver as L2's whole OS (build/vfmig-l2.elf) sends frames to the reflector while QEMU migrates it A -> B: none corrupt or duplicated, none lost beyond the switchover, TX ring consistent
 EOF
 }
 
 scenario_files() {
-	:
+	echo "build/vfmig-l2.elf /boot/vfmig-l2.elf"
 }
 
 CUR=
@@ -226,4 +227,134 @@ scn_refuse_incompatible() {
 	# later scenarios get the usual model back
 	out=$(reload_model selftest=0)
 	[ -z "$out" ] || say "info reload_model: $out"
+}
+
+# ---- issue 9 part 2: our guest driver as L2's OS, traffic across the migration
+# The L2 VM boots build/vfmig-l2.elf (guest/bare/, guest/README.md): the
+# portable guest AVF driver drives the VF by polling, sends numbered,
+# CRC32C-checked frames to the wire's reflector and checks every frame that
+# comes back. QEMU migrates it from A to B while frames flow; the L2 does
+# not know, and its result line on the destination's serial says what it
+# saw (its variables must not be called res: l1-init.sh's say() writes to
+# $res). Rate and frame size are low because L2 runs under TCG inside a TCG
+# L1: building and checking a frame costs per byte.
+L2G_ELF=/boot/vfmig-l2.elf
+L2G_RATE=200
+L2G_APPEND="seconds=30 rate=$L2G_RATE queues=2 maxlen=256 progress=2 poll_us=10000"
+
+# l2g_wait NAME REGEX SECONDS: the last line of NAME's serial matching REGEX
+l2g_wait() {
+	local n=0 l
+	while [ $n -lt $(($3 * 5)) ]; do
+		l=$(grep -a "$2" "$WORK/$1.serial" 2>/dev/null | tail -n 1)
+		[ -n "$l" ] && { echo "$l"; return 0; }
+		vm_alive "$1" || break
+		usleep 200000
+		n=$((n + 1))
+	done
+	return 1
+}
+
+# l2g_val LINE KEY: KEY's value in a "vfmig-l2: result|progress k=v ..." line
+l2g_val() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1; }
+
+l2g_serial_rec() {	# NAME: its serial lines, into the record
+	tr -d '\r' <"$WORK/$1.serial" 2>/dev/null | grep -a '^vfm' | head -n 60 |
+		while IFS= read -r l; do rec "l2_serial $1 $l"; done
+}
+
+scn_l2_traffic() {
+	local st ss ds derr last result pre down allowed why= k v sent rcvd lost run txd rst
+	[ -n "$CUR" ] && vm_quit "$CUR"
+	CUR=
+	rm -f "$WORK/l2a.serial" "$WORK/l2b.serial"
+	vm_start l2a "$BDF_A" out -kernel "$L2G_ELF" -append "$L2G_APPEND" \
+		-serial "file:$WORK/l2a.serial"
+	vm_start l2b "$BDF_B" in -kernel "$L2G_ELF" -append "$L2G_APPEND" \
+		-serial "file:$WORK/l2b.serial"
+	if ! vm_ready l2a || ! vm_ready l2b; then
+		check "$SCN" FAIL "QEMU did not come up (l2a: $(vm_alive l2a && echo alive || echo dead), l2b: $(vm_alive l2b && echo alive || echo dead))"
+		vm_errors l2a | while IFS= read -r l; do detail "l2a: $l"; done
+		vm_errors l2b | while IFS= read -r l; do detail "l2b: $l"; done
+		vm_quit l2a
+		vm_quit l2b
+		driver_trace
+		return 0
+	fi
+	# frames flowing on A: the first progress line (2 s of guest time)
+	if ! pre=$(l2g_wait l2a '^vfmig-l2: progress ' 240); then
+		check "$SCN" FAIL "the L2 guest never got traffic going on A: $(tr -d '\r' <"$WORK/l2a.serial" | tail -n 3 | tr '\n' ' ')"
+		l2g_serial_rec l2a
+		vm_quit l2a
+		vm_quit l2b
+		driver_trace
+		return 0
+	fi
+	rec l2_first_progress "$pre"
+	st=$(vm_migrate l2a l2b)
+	migrate_info l2a
+	if [ "$st" != completed ]; then
+		# not converging: say what QEMU saw pending, and stop here
+		grep -a 'vfio_state_pending_exact\|migration_bitmap_sync_end' "$WORK/l2a.err" |
+			tail -n 4 | while IFS= read -r l; do detail "l2a: $l"; done
+		vm_hmp l2a "migrate_cancel" >/dev/null
+		check "$SCN" FAIL "migration A -> B did not complete within 60 s (status '$st')"
+		l2g_serial_rec l2a
+		vm_quit l2a
+		vm_quit l2b
+		driver_trace
+		return 0
+	fi
+	down=$(sed -n 's/^downtime: *\([0-9]*\) ms.*/\1/p' "$WORK/l2a.info" | head -n 1)
+	pre=$(grep -a '^vfmig-l2: progress ' "$WORK/l2a.serial" | tail -n 1 | tr -d '\r')
+	result=$(l2g_wait l2b '^vfmig-l2: result ' 180 | tr -d '\r')
+	ss=$(vm_status l2a)
+	ds=$(vm_status l2b)
+	derr=$(vm_errors l2b)
+	l2g_serial_rec l2a
+	l2g_serial_rec l2b
+	# the arcs of the migration, before quitting adds B's RUNNING -> STOP
+	driver_trace
+	last=$(dev_last_state "$BDF_B")
+	vm_quit l2a
+	vm_quit l2b
+	rec src_vm "$ss"
+	rec dst_vm "$ds"
+	rec l2_source_last "$pre"
+	rec l2_result "$result"
+	[ "$st" = completed ] || why="$why; migration status '$st'"
+	[ "$last" = RUNNING ] || why="$why; destination VF's last arc: $last"
+	if [ -z "$result" ]; then
+		why="$why; no result line on B's serial (last: $(tr -d '\r' <"$WORK/l2b.serial" | tail -n 1))"
+	else
+		for k in corrupt dup rx_errors; do
+			v=$(l2g_val "$result" $k)
+			[ "$v" = 0 ] || why="$why; $k=$v"
+		done
+		v=$(l2g_val "$result" state)
+		[ "$v" = RUNNING ] || why="$why; driver state $v at the end"
+		sent=$(l2g_val "$result" sent)
+		rcvd=$(l2g_val "$result" received)
+		lost=$(l2g_val "$result" lost)
+		run=$(l2g_val "$result" max_lost_run)
+		txd=$(l2g_val "$result" txdone)
+		rst=$(l2g_val "$result" resets)
+		# the guest's clock stops with the VM: only frames in flight at
+		# the switchover may go missing; allow one second of them plus
+		# QEMU's downtime
+		allowed=$((L2G_RATE * (1000 + ${down:-0}) / 1000))
+		[ "${rcvd:-0}" -gt "$(l2g_val "$pre" received)" ] ||
+			why="$why; nothing came back on B (received $rcvd, $(l2g_val "$pre" received) before the switchover)"
+		[ "${lost:-1}" -le $allowed ] || why="$why; $lost frames lost (allowed $allowed)"
+		[ "${run:-1}" -le $allowed ] || why="$why; $run frames lost in a row (allowed $allowed)"
+		[ "$rst" != 0 ] || [ "$txd" = "$sent" ] ||
+			why="$why; TX ring: $txd of $sent frames completed without a VF reset"
+	fi
+	if [ -z "$why" ]; then
+		check "$SCN" ok "A -> B with frames flowing (QEMU downtime ${down:-?} ms): $sent sent, $rcvd back intact, $lost lost (longest run $run, allowed $allowed), 0 corrupt, 0 dup, longest silence $(l2g_val "$result" max_gap_ms) ms of guest time, VF resets $rst, TX $txd/$sent completed"
+	else
+		check "$SCN" FAIL "${why#; }"
+		[ -z "$derr" ] || echo "$derr" | while IFS= read -r l; do detail "destination: $l"; done
+		kmsg_new | tail -n 5 | while IFS= read -r l; do detail "dmesg: $l"; done
+	fi
 }
