@@ -413,6 +413,20 @@ say "info qemu $($QEMU --version | head -n 1)"
 # QEMU's own view, on each VM's stderr (trace backend "log").
 printf '%s\n' $QEMU_TRACE_EVENTS >$WORK/qemu-trace.events
 L2_TRACE="-trace events=$WORK/qemu-trace.events"
+# A scenario stuck for 120 s: the kernel's view of it (blocked tasks, every
+# CPU's backtrace) goes to the console before the host's timeout kills L1.
+(
+	while sleep 10; do
+		[ -f $WORK/scn.t0 ] || continue
+		read -r sname st0 <$WORK/scn.t0
+		[ "$(awk -v a="$st0" -v b="$(now)" 'BEGIN { print (b - a > 120) }')" = 1 ] || continue
+		say "info watchdog: scenario $sname stuck for 120 s; sysrq w and l follow on the console"
+		echo w >/proc/sysrq-trigger
+		echo l >/proc/sysrq-trigger
+		rm -f $WORK/scn.t0
+	done
+) &
+wdog=$!
 if [ -z "$failed" ]; then
 	scenario_list >$WORK/scenarios
 	while IFS='|' read -r name desc <&3; do
@@ -421,12 +435,15 @@ if [ -z "$failed" ]; then
 		kmsg_mark
 		t0=$(now)
 		say "begin $name"
+		echo "$name $t0" >$WORK/scn.t0
 		"scn_$name" </dev/null
+		rm -f $WORK/scn.t0
 		rec wall_s "$(elapsed "$t0")"
 		kmsg_new | while IFS= read -r l; do rec "kmsg $l"; done
 	done 3<$WORK/scenarios
 fi
 
+kill $wdog 2>/dev/null
 SCN=teardown
 for f in $WORK/*.pid; do
 	[ -f "$f" ] || continue

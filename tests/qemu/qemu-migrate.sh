@@ -81,7 +81,7 @@ trap 'rm -rf "$tmp"' EXIT
 failures=0
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-BAD_RE='WARNING:|\bBUG:|Oops|KASAN|general protection|Call Trace|[Kk]ernel panic'
+BAD_RE='WARNING:|\bBUG:|Oops|KASAN|general protection|Call Trace|[Kk]ernel panic|blocked for more than|soft lockup|rcu.*stall'
 
 # Every kernel's L1 gets the same staged QEMU.
 if ! stage=$("$here/stage-qemu.sh" "$QEMU" 2>"$logs/qemu-migrate-stage.log"); then
@@ -161,7 +161,9 @@ run_one() {
 	# no_timer_check: under TCG on a loaded host the IO-APIC timer check can
 	# miss its window and panic the boot ("timer doesn't work through
 	# Interrupt-remapped IO-APIC"); the timer works.
-	local append="intel_iommu=on console=ttyS0 panic=-1 oops=panic no_timer_check"
+	# hung_task_timeout_secs=60: a task stuck in the kernel that long is
+	# reported (with its stack) instead of only timing out.
+	local append="intel_iommu=on console=ttyS0 panic=-1 oops=panic no_timer_check hung_task_timeout_secs=60"
 	[ -n "$fault" ] && append="$append vfmig.fault=$fault"
 	qt0=$(now)
 	timeout -k 5 "$timeout_s" "$QEMU" \
