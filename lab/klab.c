@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <vfmig/guest_internal.h>
 #include <vfmig/osdep_user_ctl.h>
 #include <vfmig/x710_regs.h>
 #include "host.h"
@@ -94,13 +95,14 @@ struct klab {
 	u64 missed, first_missed, missed_final;
 	u64 mismatch, first_mismatch;
 	u64 late, first_late;		/* source pages changed after the final sync */
+	char why_missed[4][200];	/* what the first missed pages hold */
 	/*
 	 * Wall time of the instruments themselves (snapshots, comparisons):
 	 * taken out of the durations reported, as the in-process lab's
 	 * judges cost no virtual time.
 	 */
 	u64 instr_ns, instr_blackout_ns;
-	u64 instr_final_ns;		/* the last judge point: before the stop-copy pages */
+	u64 instr_final_ns;		/* in the stop-copy transfer: the last judge point, page copies */
 };
 
 /* ---- the guest ---------------------------------------------------------------- */
@@ -161,6 +163,45 @@ static int wait_vf_ready(struct vfmig_vfio_dev *d, char *err, size_t len)
 
 /* ---- the device-write judge ------------------------------------------------------ */
 
+/*
+ * What guest page @p holds, for a missed page's report: an RX buffer names
+ * its queue, slots and their descriptors as they are now (the tracker
+ * learns RX buffers from those).
+ */
+static void explain_page(struct klab *k, u64 p, char *buf, size_t len)
+{
+	u64 gpa = p << LAB_PAGE_SHIFT, bsz = k->gcfg.rx_buf_size;
+	struct vg_layout lay;
+	u16 q;
+
+	vg_layout(&k->gcfg, LAB_DRV_GPA, &lay);
+	for (q = 0; q < k->gcfg.num_queue_pairs && bsz; q++) {
+		u64 first, slot, n = LAB_PAGE_SIZE / bsz, i;
+		size_t l;
+
+		if (gpa < lay.rx_bufs[q] || gpa >= lay.rx_bufs[q] + k->gcfg.ring_len * bsz)
+			continue;
+		first = (gpa - lay.rx_bufs[q]) / bsz;
+		l = (size_t)snprintf(buf, len, "pfn %#llx: RX queue %u buffers of slots %llu..%llu; descriptors now:",
+				     (unsigned long long)p, q, (unsigned long long)first,
+				     (unsigned long long)(first + n - 1));
+		for (i = 0; i < n && l < len; i++) {
+			const u8 *d;
+
+			slot = first + i;
+			d = k->sram->dev + lay.rx_ring[q] + slot * VFMIG_RX_DESC_SIZE;
+			l += (size_t)snprintf(buf + l, len - l, " [%llu] %#llx %#llx",
+					      (unsigned long long)slot,
+					      (unsigned long long)vfmig_get_le64(d),
+					      (unsigned long long)vfmig_get_le64(d + 8));
+		}
+		return;
+	}
+	snprintf(buf, len, "pfn %#llx: not an RX buffer (driver block %#llx..%#llx)",
+		 (unsigned long long)p, (unsigned long long)lay.priv,
+		 (unsigned long long)lay.end);
+}
+
 static void judge_point(struct klab *k, bool final)
 {
 	u64 p, w0 = lab_wall_ns();
@@ -191,6 +232,9 @@ static void judge_point(struct klab *k, bool final)
 		if (miss) {
 			if (!k->missed)
 				k->first_missed = p;
+			if (k->missed < ARRAY_SIZE(k->why_missed))
+				explain_page(k, p, k->why_missed[k->missed],
+					     sizeof(k->why_missed[0]));
 			k->missed++;
 			k->missed_final += final;
 		}
@@ -268,7 +312,13 @@ static void hk_page_sent(void *ctx, u64 pfn)
 	memcpy(k->snap + (pfn << LAB_PAGE_SHIFT), k->sram->dev + (pfn << LAB_PAGE_SHIFT),
 	       LAB_PAGE_SIZE);
 	k->pending[pfn >> 6] &= ~(1ULL << (pfn & 63));
-	k->instr_ns += lab_wall_ns() - w0;
+	w0 = lab_wall_ns() - w0;
+	k->instr_ns += w0;
+	if (k->t_stop) {
+		/* the stop-copy pages: inside the blackout and the transfer */
+		k->instr_blackout_ns += w0;
+		k->instr_final_ns += w0;
+	}
 }
 
 static void hk_dev_report(void *ctx, const u64 *bm, u64 npages)
@@ -682,6 +732,12 @@ static void check(struct klab *k, struct lab_result *r)
 			   o->reflector[3], o->reflector[4], o->reflector[5]);
 	if (traffic && k->t_resume && !r->rx_after)
 		fail_check(r, "no frame came back after the guest resumed");
+	if (!o->quiet) {
+		u32 i;
+
+		for (i = 0; i < ARRAY_SIZE(k->why_missed) && i < k->missed; i++)
+			printf("  missed %s\n", k->why_missed[i]);
+	}
 	be = lab_vfio_ioctl_bar0_errors(k->sdev) + lab_vfio_ioctl_bar0_errors(k->ddev);
 	if (be) {
 		char why[200];
