@@ -343,6 +343,7 @@ if [ -n "$model_bound" ] && [ -x /bin/vfmig-lab ]; then
 	fi
 	# shellcheck disable=SC2086 # the BDFs
 	set -- $model_bound
+	# shellcheck disable=SC2086 # KLAB_ARGS are words
 	/bin/vfmig-lab migrate --vfio "$1" --to "$2" $KLAB_ARGS --seconds 1 \
 		--debug-drop-device-report --quiet --json /tmp/klab.json >/tmp/klab.out 2>&1
 	rc=$?
@@ -356,6 +357,7 @@ if [ -n "$model_bound" ] && [ -x /bin/vfmig-lab ]; then
 	# More runs for measurements (boot-test.sh --klab-runs N): figures only.
 	i=2
 	while [ "$i" -le "$klab_runs" ]; do
+		# shellcheck disable=SC2086 # KLAB_ARGS are words
 		/bin/vfmig-lab migrate --vfio "$1" --to "$2" $KLAB_ARGS --seed "$i" \
 			--json /tmp/klab.json --stats /tmp/klab-stats.json >/tmp/klab.out 2>&1
 		rc=$?
