@@ -240,7 +240,7 @@ scn_refuse_incompatible() {
 # L1: building and checking a frame costs per byte.
 L2G_ELF=/boot/vfmig-l2.elf
 L2G_RATE=200
-L2G_APPEND="seconds=30 rate=$L2G_RATE queues=2 maxlen=256 progress=2 poll_us=10000"
+L2G_APPEND="seconds=20 rate=$L2G_RATE queues=2 maxlen=256 progress=2 poll_us=10000"
 
 # l2g_wait NAME REGEX SECONDS: the last line of NAME's serial matching REGEX
 l2g_wait() {
@@ -281,8 +281,10 @@ scn_l2_traffic() {
 		driver_trace
 		return 0
 	fi
-	# frames flowing on A: the first progress line (2 s of guest time)
-	if ! pre=$(l2g_wait l2a '^vfmig-l2: progress ' 240); then
+	# Frames flowing on A: the first progress line (2 s of guest time;
+	# ~10 s of wall time on a quiet machine). The waits are bounded so a
+	# stuck L2 is reported well inside qemu-migrate.sh's limit for L1.
+	if ! pre=$(l2g_wait l2a '^vfmig-l2: progress ' 90); then
 		check "$SCN" FAIL "the L2 guest never got traffic going on A: $(tr -d '\r' <"$WORK/l2a.serial" | tail -n 3 | tr '\n' ' ')"
 		l2g_serial_rec l2a
 		vm_quit l2a
@@ -307,7 +309,7 @@ scn_l2_traffic() {
 	fi
 	down=$(sed -n 's/^downtime: *\([0-9]*\) ms.*/\1/p' "$WORK/l2a.info" | head -n 1)
 	pre=$(grep -a '^vfmig-l2: progress ' "$WORK/l2a.serial" | tail -n 1 | tr -d '\r')
-	result=$(l2g_wait l2b '^vfmig-l2: result ' 180 | tr -d '\r')
+	result=$(l2g_wait l2b '^vfmig-l2: result ' 60 | tr -d '\r')
 	ss=$(vm_status l2a)
 	ds=$(vm_status l2b)
 	derr=$(vm_errors l2b)
