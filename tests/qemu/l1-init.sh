@@ -397,6 +397,8 @@ else
 	check setup FAIL "${failed#; }"
 	dmesg | tail -n 10 | while IFS= read -r l; do detail "dmesg: $l"; done
 fi
+# where our modules are (an L1 hang is located from the host by RIP)
+say "info modules $(awk '$1 ~ /vfio|vfmig/ { printf "%s@%s ", $1, $6 }' /proc/modules)"
 say "info vf_a $BDF_A"
 say "info vf_b $BDF_B"
 [ -r /sys/kernel/debug/dynamic_debug/control ] || mount -t debugfs nodev /sys/kernel/debug 2>/dev/null

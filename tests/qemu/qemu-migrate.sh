@@ -74,7 +74,15 @@ if [ ${#kvers[@]} -eq 0 ]; then
 	echo "FAIL qemu-migrate: no kernel headers under /usr/src (run scripts/install-deps.sh)"
 	exit 1
 fi
-mkdir -p "$logs"
+mkdir -p "$logs" "$top/build/qemu-migrate"
+# One run at a time (make check and make check-qemu-migrate may overlap):
+# the logs and the staged tree are shared, and two L1s would starve each
+# other of the machine's cores.
+exec 8>"$top/build/qemu-migrate/.lock"
+if ! flock -n 8; then
+	echo "# info: qemu-migrate: another run holds build/qemu-migrate/.lock; waiting"
+	flock 8
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -100,6 +108,33 @@ lacks_iova_bitmap() {
 # The scenario list and the files they need, from scenarios.sh.
 mapfile -t scenarios < <(bash -c '. "$1"; scenario_list' _ "$here/scenarios.sh")
 mapfile -t scenario_files < <(bash -c '. "$1"; scenario_files' _ "$here/scenarios.sh")
+
+# where_hung HANGFILE SYSTEM.MAP: each vCPU's RIP as kernel symbol+offset
+# (module addresses: see the L1's "info modules" line in the results).
+where_hung() {
+	echo "#   L1 hung: each vCPU when it was killed (${1#"$top"/}):"
+	python3 - "$1" "$2" <<'PY'
+import bisect, re, sys
+syms = []
+for l in open(sys.argv[2]):
+    a, t, n = l.split()[:3]
+    if t in "tTwW":
+        syms.append((int(a, 16), n))
+syms.sort()
+keys = [a for a, _ in syms]
+cpu = "?"
+for l in open(sys.argv[1]):
+    m = re.match(r"CPU#(\d+)", l)
+    if m:
+        cpu = m.group(1)
+    m = re.match(r"RIP=([0-9a-f]+)", l)
+    if m:
+        rip = int(m.group(1), 16)
+        i = bisect.bisect_right(keys, rip) - 1
+        where = f"{syms[i][1]}+{rip - keys[i]:#x}" if i >= 0 and rip - keys[i] < 0x100000 else "(not in the kernel image: a module or user space)"
+        print(f"#     CPU {cpu}: RIP {rip:#x} {where}")
+PY
+}
 
 run_one() {
 	local kver=$1 kdir=/usr/src/linux-headers-$1 name="qemu-migrate $1"
@@ -163,10 +198,12 @@ run_one() {
 	# Interrupt-remapped IO-APIC"); the timer works.
 	# hung_task_timeout_secs=60: a task stuck in the kernel that long is
 	# reported (with its stack) instead of only timing out.
-	local append="intel_iommu=on console=ttyS0 panic=-1 oops=panic no_timer_check hung_task_timeout_secs=60"
+	local append="intel_iommu=on console=ttyS0 panic=-1 oops=panic no_timer_check hung_task_timeout_secs=60 nokaslr"
 	[ -n "$fault" ] && append="$append vfmig.fault=$fault"
 	qt0=$(now)
-	timeout -k 5 "$timeout_s" "$QEMU" \
+	# In the background with a monitor socket: when L1 hangs, where each
+	# vCPU is (nokaslr: RIP -> System.map) is asked before the kill.
+	"$QEMU" -monitor "unix:$tmp/l0.mon,server=on,wait=off" \
 		-machine q35,kernel-irqchip=split -accel tcg -m 3072 -smp 2 \
 		-nographic -no-reboot -vga none -nic none \
 		-device intel-iommu,caching-mode=on,intremap=on \
@@ -176,8 +213,21 @@ run_one() {
 		-device edu,bus=rp1 \
 		-kernel "$tmp/vmlinuz-$kver" -initrd "$tmp/l1-$kver.cpio" \
 		-append "$append" \
-		-serial mon:stdio -serial "file:$tmp/results" \
-		</dev/null >"$console" 2>&1 || rc=$?
+		-serial stdio -serial "file:$tmp/results" \
+		</dev/null >"$console" 2>&1 &
+	local qpid=$! deadline=$((SECONDS + timeout_s))
+	while kill -0 $qpid 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 1; done
+	if kill -0 $qpid 2>/dev/null; then
+		python3 "$here/l0-monitor.py" "$tmp/l0.mon" "info cpus" "info registers -a" \
+			>"$logs/qemu-migrate-$kver.hang" 2>&1 || true
+		kill $qpid 2>/dev/null
+		sleep 2
+		kill -9 $qpid 2>/dev/null || true
+		wait $qpid 2>/dev/null || true
+		rc=124
+	else
+		wait $qpid || rc=$?
+	fi
 	qt1=$(now)
 	if [ -f "$tmp/results" ]; then tr -d '\r' <"$tmp/results" >"$results"; else : >"$results"; fi
 	echo "# info: $name: L1 QEMU ran $(secs "$qt0" "$qt1") s (wall), limit $timeout_s s"
@@ -239,6 +289,7 @@ run_one() {
 		fail "L1 ran to the end and powered off (limit ${timeout_s} s)"
 		echo "#   QEMU exit status $rc; last console lines:"
 		grep -av '^$' "$console" | tail -n 5 | sed 's/^/#   /'
+		[ -s "$logs/qemu-migrate-$kver.hang" ] && where_hung "$logs/qemu-migrate-$kver.hang" "$img/boot/System.map-$kver"
 	fi
 
 	python3 "$here/summarize.py" --kver "$kver" --vfio "$vfio_desc" \
