@@ -26,7 +26,8 @@
  * per byte, which counts under nested TCG),
  * poll_us=N (driver service interval), pci=BB:DD.F (which device),
  * loglevel=N (0 errors .. 3 debug), fault=1 (take a page fault on purpose:
- * tests the exception path).
+ * tests the exception path), selftest=1 (judge made-up frames, no VF:
+ * tests the judgement a migration run relies on).
  *
  * Serial (COM1) output, one line each: "vfmig-l2: pci ..." per device,
  * "vfmig-l2: progress ..." every progress seconds, and at the end exactly
@@ -84,6 +85,7 @@ struct l2_opts {
 	u32 poll_us;
 	u32 maxlen;
 	u32 fault;
+	u32 selftest;
 	s32 pci_bus, pci_dev, pci_fn;
 };
 
@@ -196,6 +198,7 @@ static void parse_cmdline(const char *c)
 		{ "poll_us", &opt.poll_us, 0, 1000000 },
 		{ "maxlen", &opt.maxlen, 64, L2_MAX_FRAME },
 		{ "fault", &opt.fault, 0, 1 },
+		{ "selftest", &opt.selftest, 0, 1 },
 	};
 
 	while (*c) {
@@ -459,6 +462,79 @@ static void judge(u64 now, bool all)
 	}
 }
 
+/* ---- self-test of the judgement (selftest=1) --------------------------- */
+
+/* Record frame @seq as sent now, as the run loop does. */
+static void st_send(u64 seq, u64 now)
+{
+	frame_make(seq, (u16)(seq % 2));
+	sent_ns[seq % L2_WIN] = now;
+	rx_seen[seq % L2_WIN / 64] &= ~BIT_ULL(seq % 64);
+	run.next_seq = seq + 1;
+	run.sent++;
+}
+
+/* Frame @seq as the reflector returns it, into rxf; its length. */
+static int st_reflect(u64 seq)
+{
+	u32 len = frame_make(seq, (u16)(seq % 2));
+
+	memcpy(rxf, txf, len);
+	memcpy(rxf, run.mac, 6);
+	memcpy(rxf + 6, reflector, 6);
+	return (int)len;
+}
+
+static bool st_expect(const char *what, u64 got, u64 want)
+{
+	if (got == want)
+		return true;
+	l2_printf("vfmig-l2: selftest FAIL: %s = %llu, want %llu\n", what, got,
+		  want);
+	return false;
+}
+
+/*
+ * Made-up frames through frame_check() and judge(), each with a known
+ * verdict: what a migration that loses, replays or half-copies RX buffers
+ * would hand the guest. Returns true when every counter is as expected.
+ */
+static bool l2_selftest(void)
+{
+	static const u8 mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+	u64 now = l2_now_ns(), seq;
+	bool ok = true;
+	int len;
+
+	memcpy(run.mac, mac, 6);
+	for (seq = 0; seq < 10; seq++)
+		st_send(seq, now);
+	frame_check(rxf, st_reflect(0), now);		/* received */
+	frame_check(rxf, st_reflect(0), now);		/* dup */
+	frame_check(rxf, st_reflect(6), now);		/* received */
+	frame_check(rxf, st_reflect(4), now);		/* received, reorder */
+	len = st_reflect(3);
+	rxf[len / 2] ^= 0x40;				/* a flipped payload bit */
+	frame_check(rxf, len, now);			/* corrupt: checksum */
+	memset(rxf, 0, 128);				/* a page never resent */
+	frame_check(rxf, 128, now);			/* corrupt: header */
+	frame_check(rxf, st_reflect(50), now);		/* corrupt: never sent */
+	frame_check(rxf, 20, now);			/* corrupt: length */
+	len = st_reflect(8);
+	memcpy(rxf, reflector, 6);			/* not for us */
+	frame_check(rxf, len, now);			/* corrupt: addresses */
+	judge(now + 2 * SEC, false);	/* 1-3, 5, 7-9 lost: runs of 3, 1, 3 */
+	frame_check(rxf, st_reflect(1), now + 2 * SEC);	/* late */
+	ok &= st_expect("received", run.received, 4);
+	ok &= st_expect("dup", run.dup, 1);
+	ok &= st_expect("reorder", run.reorder, 1);
+	ok &= st_expect("corrupt", run.corrupt, 5);
+	ok &= st_expect("late", run.late, 1);
+	ok &= st_expect("lost", run.lost, 6);
+	ok &= st_expect("max_lost_run", run.max_run, 3);
+	return ok;
+}
+
 static const char *state_name(enum vfmig_guest_state s)
 {
 	static const char *const n[] = { "RESET_WAIT", "AQ_INIT", "VERSION",
@@ -543,6 +619,15 @@ void l2_main(u32 start_info)
 		/* the test of the exception path: read where nothing is mapped */
 		l2_printf("vfmig-l2: fault=1: reading unmapped %#llx\n", 1ull << 40);
 		(void)READ_ONCE(*(volatile u32 *)(unsigned long)(1ull << 40));
+	}
+
+	if (opt.selftest) {
+		bool ok = l2_selftest();
+
+		l2_printf("vfmig-l2: selftest %s: received=%llu dup=%llu reorder=%llu corrupt=%llu late=%llu lost=%llu max_lost_run=%llu\n",
+			  ok ? "ok" : "FAIL", run.received, run.dup, run.reorder,
+			  run.corrupt, run.late, run.lost, run.max_run);
+		l2_exit(ok ? L2_EXIT_PASS : L2_EXIT_FAIL);
 	}
 
 	pci_scan_bus(0, &vf, &found, 0);

@@ -16,6 +16,13 @@
 #                 BAR0 mapped (its ID register reads 0x010000ed), the driver
 #                 polls VFGEN_RSTAT until its own 10 s reset timeout (guest
 #                 clock) and gives up: state=FAILED, status 39
+#   l2_judge      selftest=1: made-up frames through the run's judgement:
+#                 a good one, the same again (dup), an older one of the
+#                 same TX queue (reorder), a flipped payload bit, a zeroed
+#                 buffer, a number never sent, a runt and a frame for
+#                 another MAC (corrupt, each said why, no crash), numbers
+#                 not back in time (lost, longest run) and one that comes
+#                 after all (late): status 33 and "selftest ok"
 #   l2_exception  a page fault (fault=1) is reported with vector and address
 #                 and exits with status 43 instead of a silent triple fault
 #   l2_halt       without isa-debug-exit the image says so and halts
@@ -103,6 +110,16 @@ if "$qemu" -device help 2>/dev/null | grep -q '"edu"'; then
 	fi
 else
 	echo "# skip: l2_edu_bar0: this QEMU has no edu device"
+fi
+
+boot judge 60 "${dx[@]}" -append "selftest=1"
+if [ $rc -eq 33 ] && has judge "vfmig-l2: selftest ok" &&
+	[ "$(grep -c '^vfmig-l2: corrupt frame' "$tmp/judge.log")" = 5 ] &&
+	has judge "corrupt frame (checksum)" && has judge "corrupt frame (header)"; then
+	ok "l2_judge: dup, reorder, 5 kinds of corrupt, lost, late counted as they should: status 33"
+else
+	fail "l2_judge: status $rc (want 33) or a counter off"
+	show judge
 fi
 
 boot fault 60 "${dx[@]}" -append "fault=1"
