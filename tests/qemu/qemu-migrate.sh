@@ -144,7 +144,7 @@ run_one() {
 	pass() { echo "ok $name: $*"; }
 	fail() { failures=$((failures + 1)); echo "FAIL $name: $*"; }
 	t0=$(now)
-	rm -f "$console" "$results" "$json" "$txt"
+	rm -f "$console" "$results" "$json" "$txt" "$logs/qemu-migrate-$kver.hang"
 	[ -f "$kdir/Makefile" ] || { fail "no kernel headers at $kdir"; return; }
 	product=$top/build/kbuild/$kver/product/i40e_vfio_pci.ko
 	portable=$top/build/kbuild/$kver/portable/vfmig_portable.ko
