@@ -415,14 +415,15 @@ say "info qemu $($QEMU --version | head -n 1)"
 # QEMU's own view, on each VM's stderr (trace backend "log").
 printf '%s\n' $QEMU_TRACE_EVENTS >$WORK/qemu-trace.events
 L2_TRACE="-trace events=$WORK/qemu-trace.events"
-# A scenario stuck for 120 s: the kernel's view of it (blocked tasks, every
+# A scenario stuck for 180 s (the slowest takes ~40 s; L1 has 300 s in all):
+# the kernel's view of it (blocked tasks, every
 # CPU's backtrace) goes to the console before the host's timeout kills L1.
 (
 	while sleep 10; do
 		[ -f $WORK/scn.t0 ] || continue
 		read -r sname st0 <$WORK/scn.t0
-		[ "$(awk -v a="$st0" -v b="$(now)" 'BEGIN { print (b - a > 120) }')" = 1 ] || continue
-		say "info watchdog: scenario $sname stuck for 120 s; sysrq w and l follow on the console"
+		[ "$(awk -v a="$st0" -v b="$(now)" 'BEGIN { print (b - a > 180) }')" = 1 ] || continue
+		say "info watchdog: scenario $sname stuck for 180 s; sysrq w and l follow on the console"
 		echo w >/proc/sysrq-trigger
 		echo l >/proc/sysrq-trigger
 		rm -f $WORK/scn.t0
