@@ -25,6 +25,8 @@ PKGS=(
 	"linux-headers-$KVER_612"
 	# boot tests (tests/kernel): busybox initramfs, unpacking Debian kernels
 	busybox-static cpio xz-utils zstd kmod
+	# tests/qemu: the JSON summary, the monitor of a hung L1 (and the lab tests)
+	python3
 	# packaging: dkms builds the module for every installed kernel
 	dkms
 	# the demo (issue 6): namespaces, traffic, capture, plot
