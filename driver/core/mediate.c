@@ -286,22 +286,22 @@ static void med_rx_slot_mark_locked(struct vfmig_vfdev *vdev,
 /*
  * Slot @s now offers @pkt and @hdr. A tail write posts it again, which the
  * guest does only after the device completed it: what it offered before is
- * marked (unless already marked). A full scan (@full) only re-reads the
- * ring: a slot that still offers the same buffers stays pending, one whose
- * descriptor changed is marked as if posted again, and one the scan finds
- * done (DD: write-back format, the buffer address is gone) was completed
- * before this look and is recorded as done.
+ * marked (unless already marked). A full scan (@done known) treats every
+ * slot the same way, even one that still offers the same buffers: a guest
+ * posts each slot's own buffer again, so "unchanged" cannot tell a slot the
+ * device never filled from one it filled and the guest posted again - and
+ * the tail write that triggers a full scan (tail unknown, e.g. after a
+ * reset) may be the very write that posted it. A slot the scan finds done
+ * (DD: write-back format, the buffer address is gone) was completed before
+ * this look and is recorded as done.
  */
 static void med_rx_slot_post_locked(struct vfmig_vfdev *vdev,
 				    struct vfmig_med_rxq *r,
 				    struct vfmig_med_slot *s, u64 pkt, u64 hdr,
-				    bool full, bool done)
+				    bool done)
 {
 	lockdep_assert_held(&vdev->med.lock);
 
-	if (full && !done && med_live(&vdev->med, s->epoch) && !s->done &&
-	    s->pkt == pkt && s->hdr == hdr)
-		return;
 	med_rx_slot_mark_locked(vdev, r, s);
 	s->pkt = pkt;
 	s->hdr = hdr;
@@ -373,7 +373,7 @@ static void med_rxq_scan_locked(struct vfmig_vfdev *vdev, u16 q, u16 from, u32 n
 			u64 hdr = split ? qw1 & ~1ULL : 0;
 
 			med_rx_slot_post_locked(vdev, r, &r->slots[from + i],
-						vfmig_get_le64(d), hdr, full,
+						vfmig_get_le64(d), hdr,
 						full && (qw1 & VFMIG_RX_STATUS_DD));
 		}
 		from = (u16)((from + chunk) % len);
