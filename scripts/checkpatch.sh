@@ -34,7 +34,7 @@ cd "$top"
 shopt -s nullglob
 files=()
 for f in driver/*.c driver/core/*.c pf-agent/*.c model/*.c guest/*.c include/vfmig/*.h; do
-	case $f in *osdep_user* | *osdep_bare*) continue ;; esac
+	case $f in *osdep_user* | *osdep_bare* | *osdep_nonkernel*) continue ;; esac
 	files+=("$f")
 done
 # checkpatch leaves a camelcase cache in the current git tree; run it from build/.
