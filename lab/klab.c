@@ -36,7 +36,6 @@
  *     plus 20 ms) until it ran again at the destination may be missing:
  *     they were on the wire when the source VF stopped receiving.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -565,24 +564,6 @@ static void stop_traffic(struct klab *k)
 
 /* ---- results and checks ---------------------------------------------------------- */
 
-static void fail_check(struct lab_result *r, const char *fmt, ...) __printf(2, 3);
-static void fail_check(struct lab_result *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (r->exit_code == LAB_EXIT_CHECK)
-		return;		/* keep the first */
-	va_start(ap, fmt);
-	vsnprintf(r->error, sizeof(r->error), fmt, ap);
-	va_end(ap);
-	r->exit_code = LAB_EXIT_CHECK;
-}
-
-static u64 us(u64 ns)
-{
-	return (ns + 500) / 1000;
-}
-
 static void collect(struct klab *k, struct lab_result *r)
 {
 	const struct lab_opts *o = k->o;
@@ -590,16 +571,11 @@ static void collect(struct klab *k, struct lab_result *r)
 	struct lab_mig_dst *md = &k->md;
 	struct lab_app_state app;
 	u64 seq, bw_Bps = o->bandwidth_bps / 8, guard, win_lo, win_hi;
-	u32 i;
 
 	lab_app_read(&k->vm.env, &app);
 	r->queues_used = k->vm.nq;
 	r->ram_bytes = k->sram->size;
-	r->outcome = ms->outcome;
-	r->precopy_rounds = ms->rounds;
-	r->ram_bytes_sent = ms->ram_bytes;
-	r->device_bytes_precopy = ms->dev_bytes_precopy;
-	r->device_bytes_stopcopy = ms->dev_bytes_stopcopy;
+	lab_result_engine(r, ms, md, k->sram);
 	r->dirty_pages_reported_device = lab_bweight(k->ever_rep, k->npages);
 	r->dirty_pages_true_device = lab_bweight(k->ever_true, k->npages);
 	r->missed_device_pages = k->missed;
@@ -609,17 +585,6 @@ static void collect(struct klab *k, struct lab_result *r)
 	r->first_missed_pfn = k->missed ? k->first_missed : 0;
 	r->ram_mismatch_pages = k->mismatch;
 	r->first_mismatch_pfn = k->mismatch ? k->first_mismatch : 0;
-	r->dev_reports = ms->dev_reports;
-	r->dev_pages_reported_sum = ms->dev_pages_reported;
-	r->cpu_faults = k->sram->faults;
-	r->cpu_syncs = k->sram->syncs;
-	r->cpu_sync_wall_ns = k->sram->sync_wall_ns;
-	r->cpu_overflows = k->sram->overflows;
-	r->dev_writes = md->writes;
-	r->nrounds = min_t(u32, ms->rounds + (ms->t_send_start ? 1 : 0),
-			   ARRAY_SIZE(r->rounds));
-	for (i = 0; i < r->nrounds; i++)
-		r->rounds[i] = ms->round[i];
 
 	/* frames: each sent once must have come back once */
 	guard = 2 * k->rtt_max_ns + GUARD_NS;
@@ -648,13 +613,13 @@ static void collect(struct klab *k, struct lab_result *r)
 		r->blackout_ns = k->t_resume - k->t_stop;
 
 	/* real time throughout: the phases are the arcs' wall time */
-	r->quiesce_us = us(ms->quiesce.wall_ns);
-	r->snapshot_us = us(ms->snapshot.wall_ns);
-	r->restore_us = us(md->restore.wall_ns);
-	r->resume_us = us(md->resume.wall_ns);
+	r->quiesce_us = lab_ns_to_us(ms->quiesce.wall_ns);
+	r->snapshot_us = lab_ns_to_us(ms->snapshot.wall_ns);
+	r->restore_us = lab_ns_to_us(md->restore.wall_ns);
+	r->resume_us = lab_ns_to_us(md->resume.wall_ns);
 	if (ms->outcome == LAB_MIG_DONE) {
 		/* the engine stamps the start before the last judge point ran */
-		r->transfer_us = us(md->t_complete - ms->t_send_start - k->instr_final_ns);
+		r->transfer_us = lab_ns_to_us(md->t_complete - ms->t_send_start - k->instr_final_ns);
 		/*
 		 * From the vCPU stop as the hook saw it: the engine's
 		 * t_vcpu_stop is the step's time, before that round's sync,
@@ -684,54 +649,54 @@ static void check(struct klab *k, struct lab_result *r)
 	ds = vfmig_vfio_state(k->ddev);
 	if (r->outcome == LAB_MIG_DONE) {
 		if (k->vm.ram != k->dram || k->vm.hvf != &k->dhvf)
-			fail_check(r, "the vCPU does not run at the destination");
+			lab_result_fail(r, "the vCPU does not run at the destination");
 		if (ds != VFMIG_MIG_RUNNING)
-			fail_check(r, "destination device is %s, not RUNNING",
+			lab_result_fail(r, "destination device is %s, not RUNNING",
 				   vfmig_fsm_state_name(ds));
 		if (ss != VFMIG_MIG_STOP)
-			fail_check(r, "source device is %s, not STOP",
+			lab_result_fail(r, "source device is %s, not STOP",
 				   vfmig_fsm_state_name(ss));
 		if (!k->judged)
-			fail_check(r, "the device writes were never judged (no final sync)");
+			lab_result_fail(r, "the device writes were never judged (no final sync)");
 		if (r->missed_device_pages)
-			fail_check(r, "%llu pages written by the device were not in its dirty report of that round or the next (first: pfn %#llx)",
+			lab_result_fail(r, "%llu pages written by the device were not in its dirty report of that round or the next (first: pfn %#llx)",
 				   (unsigned long long)r->missed_device_pages,
 				   (unsigned long long)r->first_missed_pfn);
 		if (r->ram_mismatch_pages)
-			fail_check(r, "%llu pages differ between source and destination RAM (first: pfn %#llx)",
+			lab_result_fail(r, "%llu pages differ between source and destination RAM (first: pfn %#llx)",
 				   (unsigned long long)r->ram_mismatch_pages,
 				   (unsigned long long)r->first_mismatch_pfn);
 		if (k->late)
-			fail_check(r, "the source device wrote %llu pages after it was stopped and its log read for the last time (first: pfn %#llx)",
+			lab_result_fail(r, "the source device wrote %llu pages after it was stopped and its log read for the last time (first: pfn %#llx)",
 				   (unsigned long long)k->late,
 				   (unsigned long long)k->first_late);
 	} else {
-		fail_check(r, "migration %s: %s", lab_mig_outcome_name(r->outcome),
+		lab_result_fail(r, "migration %s: %s", lab_mig_outcome_name(r->outcome),
 			   k->ms.error[0] ? k->ms.error : k->md.error[0] ? k->md.error :
 			   "it never started");
 	}
 	if (lab_vm_state(&k->vm) != VFMIG_GUEST_RUNNING)
-		fail_check(r, "guest driver is no longer RUNNING (state %d)",
+		lab_result_fail(r, "guest driver is no longer RUNNING (state %d)",
 			   lab_vm_state(&k->vm));
 	if (r->descriptors_lost)
-		fail_check(r, "%llu frames the guest sent never came back (outside the blackout)",
+		lab_result_fail(r, "%llu frames the guest sent never came back (outside the blackout)",
 			   (unsigned long long)r->descriptors_lost);
 	if (r->packets_duplicated)
-		fail_check(r, "%llu frames came back more than once",
+		lab_result_fail(r, "%llu frames came back more than once",
 			   (unsigned long long)r->packets_duplicated);
 	if (r->packets_corrupted)
-		fail_check(r, "%llu frames came back corrupted", (unsigned long long)r->packets_corrupted);
+		lab_result_fail(r, "%llu frames came back corrupted", (unsigned long long)r->packets_corrupted);
 	if (app.rx_frames != k->rx_ok || app.rx_corrupt != k->rx_corrupt)
-		fail_check(r, "guest app counters in guest RAM (%llu received) disagree with what it received (%llu): its state did not survive",
+		lab_result_fail(r, "guest app counters in guest RAM (%llu received) disagree with what it received (%llu): its state did not survive",
 			   (unsigned long long)app.rx_frames, (unsigned long long)k->rx_ok);
 	if (traffic && !r->packets_tx)
-		fail_check(r, "the guest sent no frame");
+		lab_result_fail(r, "the guest sent no frame");
 	if (traffic && !r->packets_rx)
-		fail_check(r, "no frame came back from the reflector %02x:%02x:%02x:%02x:%02x:%02x",
+		lab_result_fail(r, "no frame came back from the reflector %02x:%02x:%02x:%02x:%02x:%02x",
 			   o->reflector[0], o->reflector[1], o->reflector[2],
 			   o->reflector[3], o->reflector[4], o->reflector[5]);
 	if (traffic && k->t_resume && !r->rx_after)
-		fail_check(r, "no frame came back after the guest resumed");
+		lab_result_fail(r, "no frame came back after the guest resumed");
 	if (!o->quiet) {
 		u32 i;
 
@@ -743,7 +708,7 @@ static void check(struct klab *k, struct lab_result *r)
 		char why[200];
 
 		k->sdev->ops->reason(k->sdev, why, sizeof(why));
-		fail_check(r, "%llu BAR0 region accesses failed (source: %s)",
+		lab_result_fail(r, "%llu BAR0 region accesses failed (source: %s)",
 			   (unsigned long long)be, why[0] ? why : "none");
 	}
 }

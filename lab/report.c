@@ -3,6 +3,7 @@
  * Reports: the JSON of issue 4 (exactly its keys), extra statistics for the
  * bench (--stats), and the short human summary.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <vfmig/fsm.h>
 #include "sim.h"
@@ -21,6 +22,42 @@ static void json_str(FILE *f, const char *s)
 			fputc(c, f);
 	}
 	fputc('"', f);
+}
+
+void lab_result_fail(struct lab_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->exit_code == LAB_EXIT_CHECK)
+		return;		/* keep the first */
+	va_start(ap, fmt);
+	vsnprintf(r->error, sizeof(r->error), fmt, ap);
+	va_end(ap);
+	r->exit_code = LAB_EXIT_CHECK;
+}
+
+void lab_result_engine(struct lab_result *r, const struct lab_mig_src *ms,
+		       const struct lab_mig_dst *md, const struct lab_ram *ram)
+{
+	u32 i;
+
+	r->outcome = ms->outcome;
+	r->precopy_rounds = ms->rounds;
+	r->ram_bytes_sent = ms->ram_bytes;
+	r->device_bytes_precopy = ms->dev_bytes_precopy;
+	r->device_bytes_stopcopy = ms->dev_bytes_stopcopy;
+	r->dev_reports = ms->dev_reports;
+	r->dev_pages_reported_sum = ms->dev_pages_reported;
+	r->dev_writes = md->writes;
+	r->cpu_faults = ram->faults;
+	r->cpu_syncs = ram->syncs;
+	r->cpu_sync_wall_ns = ram->sync_wall_ns;
+	r->cpu_overflows = ram->overflows;
+	/* the pre-copy rounds, then the stop-copy one */
+	r->nrounds = min_t(u32, ms->rounds + (ms->t_send_start ? 1 : 0),
+			   ARRAY_SIZE(r->rounds));
+	for (i = 0; i < r->nrounds; i++)
+		r->rounds[i] = ms->round[i];
 }
 
 void lab_report_json(FILE *f, const struct lab_result *r)

@@ -2,7 +2,6 @@
 /*
  * The in-process lab: world loop, migrate/save/load flows, judges (sim.h).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <vfmig/osdep_user_ctl.h>
@@ -479,24 +478,6 @@ static bool in_window(const struct sim *s, u64 t)
 	return false;
 }
 
-static void fail_check(struct lab_result *r, const char *fmt, ...) __printf(2, 3);
-static void fail_check(struct lab_result *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (r->exit_code == LAB_EXIT_CHECK)
-		return;		/* keep the first */
-	va_start(ap, fmt);
-	vsnprintf(r->error, sizeof(r->error), fmt, ap);
-	va_end(ap);
-	r->exit_code = LAB_EXIT_CHECK;
-}
-
-static u64 us(u64 ns)
-{
-	return (ns + 500) / 1000;
-}
-
 static void collect(struct sim *s, struct lab_result *r)
 {
 	const struct lab_opts *o = s->o;
@@ -509,30 +490,14 @@ static void collect(struct sim *s, struct lab_result *r)
 	lab_app_read(&s->vm.env, &app);
 	r->queues_used = s->vm.nq;
 	r->ram_bytes = s->sram->size;
-	r->outcome = ms->outcome;
-	r->precopy_rounds = ms->rounds;
-	r->ram_bytes_sent = ms->ram_bytes;
-	r->device_bytes_precopy = ms->dev_bytes_precopy;
-	r->device_bytes_stopcopy = ms->dev_bytes_stopcopy;
+	lab_result_engine(r, ms, md, s->sram);
 	r->dirty_pages_reported_device = lab_judge_reported_pages(&s->jd);
 	r->dirty_pages_true_device = lab_judge_true_pages(&s->jd);
 	r->missed_device_pages = s->jd.missed;
 	r->ram_mismatch_pages = s->mismatch;
 	r->first_missed_pfn = s->jd.missed ? s->jd.first_missed : 0;
 	r->first_mismatch_pfn = s->mismatch ? s->first_mismatch : 0;
-	r->dev_reports = ms->dev_reports;
-	r->dev_pages_reported_sum = ms->dev_pages_reported;
 	r->dma_writes = s->jd.dma_writes;
-	r->cpu_faults = s->sram->faults;
-	r->cpu_syncs = s->sram->syncs;
-	r->cpu_sync_wall_ns = s->sram->sync_wall_ns;
-	r->cpu_overflows = s->sram->overflows;
-	r->dev_writes = md->writes;
-	/* the pre-copy rounds, then the stop-copy one */
-	r->nrounds = min_t(u32, ms->rounds + (ms->t_send_start ? 1 : 0),
-			   ARRAY_SIZE(r->rounds));
-	for (i = 0; i < r->nrounds; i++)
-		r->rounds[i] = ms->round[i];
 
 	/* traffic, by sequence number */
 	r->packets_tx = app.tx_seq;
@@ -566,14 +531,14 @@ static void collect(struct sim *s, struct lab_result *r)
 		r->blackout_ns += s->win[i].end - s->win[i].start;
 
 	/* timings: host CPU time of the device work + virtual waits */
-	r->quiesce_us = us(lab_phase_ns(&ms->quiesce));
-	r->snapshot_us = us(lab_phase_ns(&ms->snapshot));
-	r->restore_us = us(lab_phase_ns(&md->restore));
-	r->resume_us = us(lab_phase_ns(&md->resume));
+	r->quiesce_us = lab_ns_to_us(lab_phase_ns(&ms->quiesce));
+	r->snapshot_us = lab_ns_to_us(lab_phase_ns(&ms->snapshot));
+	r->restore_us = lab_ns_to_us(lab_phase_ns(&md->restore));
+	r->resume_us = lab_ns_to_us(lab_phase_ns(&md->resume));
 	blackout_walls = ms->quiesce.wall_ns + ms->snapshot.wall_ns +
 			 ms->cpu_sync.wall_ns + md->restore.wall_ns + md->resume.wall_ns;
 	if (ms->outcome == LAB_MIG_DONE) {
-		r->transfer_us = us(md->t_complete - ms->t_send_start);
+		r->transfer_us = lab_ns_to_us(md->t_complete - ms->t_send_start);
 		r->downtime_ms = (double)(md->t_running - ms->t_vcpu_stop +
 					  blackout_walls) / 1e6;
 		r->device_downtime_ms =
@@ -598,32 +563,32 @@ static void check(struct sim *s, struct lab_result *r)
 	ds = vfmig_vfio_state(s->dvf->dev);
 	if (r->outcome == LAB_MIG_DONE) {
 		if (s->vm.ram != s->dram || s->vm.hvf != s->dvf)
-			fail_check(r, "the vCPU does not run at the destination");
+			lab_result_fail(r, "the vCPU does not run at the destination");
 		if (ds != VFMIG_MIG_RUNNING)
-			fail_check(r, "destination device is %s, not RUNNING",
+			lab_result_fail(r, "destination device is %s, not RUNNING",
 				   vfmig_fsm_state_name(ds));
 		if (ss != VFMIG_MIG_STOP)
-			fail_check(r, "source device is %s, not STOP",
+			lab_result_fail(r, "source device is %s, not STOP",
 				   vfmig_fsm_state_name(ss));
 		if (!s->jd.judged)
-			fail_check(r, "the destination never loaded the state");
+			lab_result_fail(r, "the destination never loaded the state");
 		if (r->missed_device_pages)
-			fail_check(r, "%llu pages written by the device were never reported after the write (first: pfn %#llx)",
+			lab_result_fail(r, "%llu pages written by the device were never reported after the write (first: pfn %#llx)",
 				   (unsigned long long)r->missed_device_pages,
 				   (unsigned long long)r->first_missed_pfn);
 		if (r->ram_mismatch_pages)
-			fail_check(r, "%llu pages differ between source and destination RAM (first: pfn %#llx)",
+			lab_result_fail(r, "%llu pages differ between source and destination RAM (first: pfn %#llx)",
 				   (unsigned long long)r->ram_mismatch_pages,
 				   (unsigned long long)r->first_mismatch_pfn);
 	} else if (r->outcome == LAB_MIG_CANCELLED || r->outcome == LAB_MIG_REFUSED) {
 		if (s->vm.ram != s->sram || s->vm.hvf != s->svf || !s->vm.running)
-			fail_check(r, "the vCPU does not run at the source after the %s",
+			lab_result_fail(r, "the vCPU does not run at the source after the %s",
 				   lab_mig_outcome_name(r->outcome));
 		if (ss != VFMIG_MIG_RUNNING)
-			fail_check(r, "source device is %s after the %s, not RUNNING",
+			lab_result_fail(r, "source device is %s after the %s, not RUNNING",
 				   vfmig_fsm_state_name(ss), lab_mig_outcome_name(r->outcome));
 		if (ds != VFMIG_MIG_RUNNING) {
-			fail_check(r, "destination device is %s after the %s, not reset",
+			lab_result_fail(r, "destination device is %s after the %s, not reset",
 				   vfmig_fsm_state_name(ds), lab_mig_outcome_name(r->outcome));
 		} else {
 			struct lab_vf_view *now_view;
@@ -633,16 +598,16 @@ static void check(struct sim *s, struct lab_result *r)
 			lab_host_vf_release(s->hs[1], 1, s->dview0, &s->now);
 			now_view = lab_vf_view_take(s->hs[1], 1);
 			if (!lab_vf_view_equal(s->dview0, now_view, why, sizeof(why)))
-				fail_check(r, "destination VF not as new after the %s and its release: %s",
+				lab_result_fail(r, "destination VF not as new after the %s and its release: %s",
 					   lab_mig_outcome_name(r->outcome), why);
 			lab_vf_view_free(now_view);
 		}
 	} else {
-		fail_check(r, "migration %s: %s", lab_mig_outcome_name(r->outcome),
+		lab_result_fail(r, "migration %s: %s", lab_mig_outcome_name(r->outcome),
 			   s->ms.error[0] ? s->ms.error : s->md.error);
 	}
 	if (lab_vm_state(&s->vm) != VFMIG_GUEST_RUNNING)
-		fail_check(r, "guest driver is no longer RUNNING (state %d)",
+		lab_result_fail(r, "guest driver is no longer RUNNING (state %d)",
 			   lab_vm_state(&s->vm));
 	if (r->descriptors_lost) {
 		struct vfmig_model_vf_stats a, b;
@@ -653,30 +618,30 @@ static void check(struct sim *s, struct lab_result *r)
 		vfmig_model_vf_stats(s->hs[0]->pf, s->svf->id, &a);
 		vfmig_model_vf_stats(s->hs[1]->pf, s->dvf->id, &b);
 		full = a.rx_no_desc_drops + b.rx_no_desc_drops;
-		fail_check(r, "%llu frames lost (%llu queued by the guest never reached the wire, %llu sent by the peer outside the blackout never reached the guest)%s",
+		lab_result_fail(r, "%llu frames lost (%llu queued by the guest never reached the wire, %llu sent by the peer outside the blackout never reached the guest)%s",
 			   (unsigned long long)r->descriptors_lost,
 			   (unsigned long long)r->tx_lost, (unsigned long long)r->rx_lost,
 			   full ? "; the guest's RX rings ran full: lower --rate or raise --ring" : "");
 	}
 	if (r->packets_duplicated)
-		fail_check(r, "%llu frames duplicated (%llu TX, %llu RX)",
+		lab_result_fail(r, "%llu frames duplicated (%llu TX, %llu RX)",
 			   (unsigned long long)r->packets_duplicated,
 			   (unsigned long long)r->tx_dups, (unsigned long long)r->rx_dups);
 	if (r->packets_corrupted)
-		fail_check(r, "%llu frames corrupted", (unsigned long long)r->packets_corrupted);
+		lab_result_fail(r, "%llu frames corrupted", (unsigned long long)r->packets_corrupted);
 	if (app.rx_frames != s->rx_ok || app.rx_corrupt != s->rx_corrupt)
-		fail_check(r, "guest app counters in guest RAM (%llu received) disagree with what it received (%llu): its state did not survive",
+		lab_result_fail(r, "guest app counters in guest RAM (%llu received) disagree with what it received (%llu): its state did not survive",
 			   (unsigned long long)app.rx_frames, (unsigned long long)s->rx_ok);
 	if (rx && !r->packets_rx)
-		fail_check(r, "no frame reached the guest");
+		lab_result_fail(r, "no frame reached the guest");
 	if (tx && !r->packets_tx)
-		fail_check(r, "the guest sent no frame");
+		lab_result_fail(r, "the guest sent no frame");
 	if (s->t_resume && rx && !r->rx_after)
-		fail_check(r, "no frame reached the guest after it resumed");
+		lab_result_fail(r, "no frame reached the guest after it resumed");
 	if (s->t_resume && tx && !r->tx_after)
-		fail_check(r, "no guest frame reached the peer after it resumed");
+		lab_result_fail(r, "no guest frame reached the peer after it resumed");
 	if (s->svf->dma_oob || (s->dvf && s->dvf->dma_oob))
-		fail_check(r, "the device DMAed outside guest RAM");
+		lab_result_fail(r, "the device DMAed outside guest RAM");
 }
 
 /* ---- migrate ---------------------------------------------------------------- */
@@ -777,7 +742,7 @@ int lab_run_migrate(const struct lab_opts *o, struct lab_result *r)
 	}
 	check(s, r);
 	if (r->outcome == LAB_MIG_FAILED && r->exit_code != LAB_EXIT_CHECK)
-		fail_check(r, "migration failed: %s", s->ms.error);
+		lab_result_fail(r, "migration failed: %s", s->ms.error);
 out:
 	r->ok = r->exit_code == LAB_EXIT_OK;
 	if (r->ok)

@@ -112,6 +112,16 @@ struct lab_result {
 
 /* Each returns the exit code (LAB_EXIT_*), filling @r where it has one. */
 int lab_run_migrate(const struct lab_opts *o, struct lab_result *r);
+/* A check failed: exit 3 with this reason (the first one is kept). */
+void lab_result_fail(struct lab_result *r, const char *fmt, ...) __printf(2, 3);
+/* The engine's own figures (rounds, bytes, reports) and the CPU tracker's. */
+void lab_result_engine(struct lab_result *r, const struct lab_mig_src *ms,
+		       const struct lab_mig_dst *md, const struct lab_ram *ram);
+
+static inline u64 lab_ns_to_us(u64 ns)
+{
+	return (ns + 500) / 1000;
+}
 int lab_run_save(const struct lab_opts *o);
 int lab_run_load(const struct lab_opts *o);
 /*
