@@ -56,6 +56,8 @@ export PATH=$PATH:/usr/sbin:/sbin
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/kernel/judge.sh
+. "$here/judge.sh"
 logs=$top/build/test-logs
 SKIP=77
 
@@ -251,9 +253,6 @@ kernel_offers() {
 	fi
 	echo "$((n >= 602)) $((n >= 603)) $dmalog"
 }
-# What must never appear in a kernel log.
-BAD_RE='WARNING:|\bBUG:|Oops|KASAN|general protection|Call Trace|[Kk]ernel panic'
-
 failures=0
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
@@ -416,19 +415,7 @@ boot_one() {
 		fi
 	done
 
-	# Kernel log: no warning, bug, oops or panic, and no W (warning, 512) or
-	# D (died, 128) taint. The guest's own report lines are not kernel output.
-	local bad tainted
-	bad=$(grep -naE "$BAD_RE" "$console" | grep -v '@@vfmig ' || true)
-	tainted=$(sed -n 's/^info tainted \([0-9]*\).*/\1/p' "$results" | head -n 1)
-	if [ -z "$bad" ] && { [ -z "$tainted" ] || [ $((tainted & (512 | 128))) -eq 0 ]; }; then
-		pass "no WARNING/BUG/Oops/KASAN/general protection/Call Trace/panic in the kernel log"
-	else
-		fail "no WARNING/BUG/Oops/KASAN/general protection/Call Trace/panic in the kernel log"
-		[ -n "$bad" ] && echo "$bad" | head -n 20 | sed 's/^/#   console:/'
-		[ -n "$tainted" ] && [ $((tainted & (512 | 128))) -ne 0 ] &&
-			echo "#   kernel tainted $tainted (W=512 warning, D=128 died)"
-	fi
+	judge_kernel_log "$console" "$results" "the kernel log"
 
 	if [ $rc -eq 0 ] && [ $done = 1 ]; then
 		pass "guest ran to the end and powered off (limit ${timeout_s} s)"

@@ -36,6 +36,8 @@ export PATH=$PATH:/usr/sbin:/sbin
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/kernel/judge.sh
+. "$top/tests/kernel/judge.sh"
 kt=$top/tests/kernel
 logs=$top/build/test-logs
 SKIP=77
@@ -89,7 +91,6 @@ trap 'rm -rf "$tmp"' EXIT
 failures=0
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-BAD_RE='WARNING:|\bBUG:|Oops|KASAN|general protection|Call Trace|[Kk]ernel panic|blocked for more than|soft lockup|rcu.*stall'
 
 # Every kernel's L1 gets the same staged QEMU.
 if ! stage=$("$here/stage-qemu.sh" "$QEMU" 2>"$logs/qemu-migrate-stage.log"); then
@@ -273,17 +274,7 @@ run_one() {
 		echo "#   missing:$missing"
 	fi
 
-	local bad tainted
-	bad=$(grep -naE "$BAD_RE" "$console" | grep -v '@@vfmig ' || true)
-	tainted=$(sed -n 's/^info tainted \([0-9]*\).*/\1/p' "$results" | head -n 1)
-	if [ -z "$bad" ] && { [ -z "$tainted" ] || [ $((tainted & (512 | 128))) -eq 0 ]; }; then
-		pass "no WARNING/BUG/Oops/Call Trace/panic in L1's kernel log"
-	else
-		fail "no WARNING/BUG/Oops/Call Trace/panic in L1's kernel log"
-		[ -n "$bad" ] && echo "$bad" | head -n 10 | sed 's/^/#   console:/'
-		[ -n "$tainted" ] && [ $((tainted & (512 | 128))) -ne 0 ] &&
-			echo "#   kernel tainted $tainted (W=512 warning, D=128 died)"
-	fi
+	judge_kernel_log "$console" "$results" "L1's kernel log"
 	if [ $rc -eq 0 ] && grep -qx done "$results"; then
 		pass "L1 ran to the end and powered off (limit ${timeout_s} s)"
 	else
