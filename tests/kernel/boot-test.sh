@@ -56,8 +56,8 @@ export PATH=$PATH:/usr/sbin:/sbin
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-# shellcheck source=tests/kernel/judge.sh
-. "$here/judge.sh"
+# shellcheck source=tests/kernel/lib.sh
+. "$here/lib.sh"
 logs=$top/build/test-logs
 SKIP=77
 
@@ -331,13 +331,7 @@ boot_one() {
 	local qt0 qt1
 	qt0=$(now)
 	timeout -k 5 "$timeout_s" "$QEMU" \
-		-machine q35,kernel-irqchip=split -accel tcg -m 1024 -smp 1 \
-		-nographic -no-reboot -vga none -nic none \
-		-device intel-iommu,caching-mode=on,intremap=on \
-		-device pcie-root-port,id=rp0,chassis=1,slot=1 \
-		-device edu,bus=rp0 \
-		-device pcie-root-port,id=rp1,chassis=2,slot=2 \
-		-device edu,bus=rp1 \
+		"${LAB_MACHINE[@]}" -m 1024 -smp 1 \
 		-kernel "$tmp/vmlinuz-$kver" -initrd "$tmp/initramfs-$kver.cpio" \
 		-append "$append" \
 		-serial mon:stdio -serial "file:$tmp/results" \

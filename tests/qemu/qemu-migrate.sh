@@ -36,8 +36,8 @@ export PATH=$PATH:/usr/sbin:/sbin
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-# shellcheck source=tests/kernel/judge.sh
-. "$top/tests/kernel/judge.sh"
+# shellcheck source=tests/kernel/lib.sh
+. "$top/tests/kernel/lib.sh"
 kt=$top/tests/kernel
 logs=$top/build/test-logs
 SKIP=77
@@ -205,13 +205,7 @@ run_one() {
 	# In the background with a monitor socket: when L1 hangs, where each
 	# vCPU is (nokaslr: RIP -> System.map) is asked before the kill.
 	"$QEMU" -monitor "unix:$tmp/l0.mon,server=on,wait=off" \
-		-machine q35,kernel-irqchip=split -accel tcg -m 3072 -smp 2 \
-		-nographic -no-reboot -vga none -nic none \
-		-device intel-iommu,caching-mode=on,intremap=on \
-		-device pcie-root-port,id=rp0,chassis=1,slot=1 \
-		-device edu,bus=rp0 \
-		-device pcie-root-port,id=rp1,chassis=2,slot=2 \
-		-device edu,bus=rp1 \
+		"${LAB_MACHINE[@]}" -m 3072 -smp 2 \
 		-kernel "$tmp/vmlinuz-$kver" -initrd "$tmp/l1-$kver.cpio" \
 		-append "$append" \
 		-serial stdio -serial "file:$tmp/results" \

@@ -1,9 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 #
-# What every booted-kernel test judges the same way; sourced by
-# tests/kernel/boot-test.sh and tests/qemu/qemu-migrate.sh, whose pass/fail
-# functions it calls.
+# What every booted-kernel test shares: the machine's VF stand-ins and the
+# kernel-log judgement. Sourced by tests/kernel/boot-test.sh and
+# tests/qemu/qemu-migrate.sh, whose pass/fail functions it calls.
+
+# QEMU arguments: a vIOMMU that VFIO can use (caching mode; interrupt
+# remapping, which needs the split irqchip) and two edu devices, each behind
+# its own PCIe root port so that VFIO_DEVICE_RESET works through a
+# secondary bus reset. The first becomes VF A (model PF 0), the second VF B.
+LAB_MACHINE=(-machine q35,kernel-irqchip=split -accel tcg
+	-nographic -no-reboot -vga none -nic none
+	-device intel-iommu,caching-mode=on,intremap=on
+	-device pcie-root-port,id=rp0,chassis=1,slot=1 -device edu,bus=rp0
+	-device pcie-root-port,id=rp1,chassis=2,slot=2 -device edu,bus=rp1)
 
 # Kernel log lines that fail a boot: warnings, bugs, oopses, KASAN, panics,
 # hung tasks, lockups and RCU stalls.
