@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Real QEMU as the migration engine (issue 9, part 1): boot Debian's kernel
+# Real QEMU as the migration engine (issue 9): boot Debian's kernel
 # KVER as an L1 guest (TCG, q35, intel-iommu caching-mode/intremap,
 # kernel-irqchip=split, two edu devices each behind its own PCIe root port,
 # -m 3072 -smp 2), bind both edu devices to i40e_vfio_pci as migratable VFs
@@ -9,8 +9,11 @@
 # staged into the L1 initramfs with its libraries and SeaBIOS
 # (stage-qemu.sh) - run L2 VMs on them and migrate them: the scenarios of
 # tests/qemu/scenarios.sh (A -> B, back B -> A, cancel at pre-switchover,
-# a fresh migration after it, a destination that must refuse the stream).
-# The L2s idle in SeaBIOS; QEMU drives the whole VFIO migration uAPI.
+# a fresh migration after it, a destination that must refuse the stream;
+# in those the L2s idle in SeaBIOS and QEMU drives the whole VFIO migration
+# uAPI), then l2_traffic: an L2 whose OS is our guest driver
+# (build/vfmig-l2.elf) sends checked frames through the VF while QEMU
+# migrates it.
 #
 #   tests/qemu/qemu-migrate.sh [--no-build] [--timeout S] [--fault WHAT] [KVER...]
 #

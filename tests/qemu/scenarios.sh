@@ -242,11 +242,25 @@ L2G_ELF=/boot/vfmig-l2.elf
 L2G_RATE=200
 L2G_APPEND="seconds=20 rate=$L2G_RATE queues=2 maxlen=256 progress=2 poll_us=10000"
 
-# l2g_wait NAME REGEX SECONDS: the last line of NAME's serial matching REGEX
+# l2g_lines NAME: NAME's serial so far, whole lines only. QEMU writes the
+# guest's bytes as they come, so the file can end in the middle of a line;
+# a reader that took that half line would judge a result missing its tail.
+l2g_lines() {
+	local s="$WORK/$1.serial.snap"
+	cat "$WORK/$1.serial" >"$s" 2>/dev/null || return 0
+	if [ $(($(tail -c 1 "$s" | wc -l))) -eq 1 ]; then
+		cat "$s"
+	else
+		sed '$d' "$s"
+	fi
+}
+
+# l2g_wait NAME REGEX SECONDS: the last whole line of NAME's serial matching
+# REGEX
 l2g_wait() {
 	local n=0 l
 	while [ $n -lt $(($3 * 5)) ]; do
-		l=$(grep -a "$2" "$WORK/$1.serial" 2>/dev/null | tail -n 1)
+		l=$(l2g_lines "$1" | grep -a "$2" | tail -n 1)
 		[ -n "$l" ] && { echo "$l"; return 0; }
 		vm_alive "$1" || break
 		usleep 200000
@@ -267,7 +281,7 @@ scn_l2_traffic() {
 	local st ss ds derr last result pre down allowed why= k v sent rcvd lost run txd rst
 	[ -n "$CUR" ] && vm_quit "$CUR"
 	CUR=
-	rm -f "$WORK/l2a.serial" "$WORK/l2b.serial"
+	rm -f "$WORK"/l2a.serial* "$WORK"/l2b.serial*
 	vm_start l2a "$BDF_A" out -kernel "$L2G_ELF" -append "$L2G_APPEND" \
 		-serial "file:$WORK/l2a.serial"
 	vm_start l2b "$BDF_B" in -kernel "$L2G_ELF" -append "$L2G_APPEND" \
@@ -308,7 +322,7 @@ scn_l2_traffic() {
 		return 0
 	fi
 	down=$(sed -n 's/^downtime: *\([0-9]*\) ms.*/\1/p' "$WORK/l2a.info" | head -n 1)
-	pre=$(grep -a '^vfmig-l2: progress ' "$WORK/l2a.serial" | tail -n 1 | tr -d '\r')
+	pre=$(l2g_lines l2a | grep -a "^vfmig-l2: progress " | tail -n 1 | tr -d "\r")
 	result=$(l2g_wait l2b '^vfmig-l2: result ' 60 | tr -d '\r')
 	ss=$(vm_status l2a)
 	ds=$(vm_status l2b)
