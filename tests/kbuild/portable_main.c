@@ -8,11 +8,13 @@
  * Each test logs one line; the summary is exactly one line,
  * "vfmig_selftest: N passed, M failed", and any failure fails the load.
  * When they pass, the model backend (model_backend.c) offers model VFs
- * behind edu devices to i40e_vfio_pci.
+ * behind edu devices to i40e_vfio_pci; drop_dirty=1 (fault_dirty.c) is the
+ * dirty log's negative control.
  */
 #include <linux/module.h>
 #include <vfmig/osdep.h>
 #include "../selftest/selftest.h"
+#include "fault_dirty.h"
 #include "model_backend.h"
 
 static bool selftest = true;
@@ -24,6 +26,7 @@ static int __init vfmig_portable_init(void)
 	static const char vec[] = "123456789";
 	struct vfmig_selftest_result res;
 	u32 crc = vfmig_crc32c(0, vec, 9);
+	int ret;
 
 	if (crc != 0xE3069283) {
 		pr_err("vfmig_portable: crc32c check value %08x, want e3069283\n", crc);
@@ -37,12 +40,23 @@ static int __init vfmig_portable_init(void)
 		if (res.failed)
 			return -EINVAL;
 	}
-	return vfmig_model_backend_init();
+	ret = vfmig_fault_dirty_init();
+	if (ret)
+		return ret;
+	ret = vfmig_model_backend_init();
+	if (ret)
+		goto err_fault_dirty;
+	return 0;
+
+err_fault_dirty:
+	vfmig_fault_dirty_exit();
+	return ret;
 }
 
 static void __exit vfmig_portable_exit(void)
 {
 	vfmig_model_backend_exit();
+	vfmig_fault_dirty_exit();
 }
 
 module_init(vfmig_portable_init);

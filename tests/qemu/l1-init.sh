@@ -24,7 +24,9 @@
 # Kernel command line: vfmig.fault=accept (the refusal scenario's
 # destination model gets as many queue pairs as the source: its check must
 # fail), vfmig.fault=no-result (the first migration's result is not
-# recorded: its check must fail), vfmig.fault=warning (a fake WARNING).
+# recorded: its check must fail), vfmig.fault=warning (a fake WARNING),
+# vfmig.fault=drop-dirty (vfmig_portable.ko drop_dirty=1 empties the driver's
+# dirty reports: l2_traffic must fail).
 #
 # Helpers for scenarios (see scenarios.sh): vm_start, vm_hmp, vm_migrate,
 # vm_status, vm_quit, vm_wait_status, migrate_info, driver_trace, reload_model.
@@ -146,11 +148,14 @@ vm_wait_status() {
 }
 
 # vm_migrate_start SRC DST: $MIGRATE_SETUP (scenarios.sh) on SRC, then
-# migrate -d to DST's port.
+# migrate -d to DST's port. A setup command that answers (HMP is silent on
+# success) goes into the record.
 vm_migrate_start() {
-	local c
+	local c out
 	echo "$MIGRATE_SETUP" | while IFS= read -r c; do
-		[ -z "$c" ] || vm_hmp "$1" "$c" >/dev/null
+		[ -n "$c" ] || continue
+		out=$(vm_hmp "$1" "$c")
+		[ -z "$out" ] || rec migrate_setup_error "$c: $out"
 	done
 	vm_hmp "$1" "migrate -d tcp:127.0.0.1:$(cat "$WORK/$2.port")" >/dev/null
 }
@@ -350,7 +355,8 @@ reload_model() {
 	local out
 	unbind_all $BDF_A $BDF_B
 	rmmod vfmig_portable 2>&1 || return 0
-	out=$(insmod /lib/modules/vfmig/vfmig_portable.ko "$@" 2>&1) || { echo "insmod vfmig_portable $*: $out"; return 0; }
+	out=$(insmod /lib/modules/vfmig/vfmig_portable.ko "$@" $MODEL_FAULT 2>&1) ||
+		{ echo "insmod vfmig_portable $* $MODEL_FAULT: $out"; return 0; }
 	bind_all $BDF_A $BDF_B
 }
 
@@ -362,6 +368,9 @@ read -r cmdline </proc/cmdline
 for w in $cmdline; do
 	case $w in vfmig.fault=*) fault=${w#vfmig.fault=} ;; esac
 done
+# vfmig_portable's arguments for the fault, on every load of it
+MODEL_FAULT=
+[ "$fault" = drop-dirty ] && MODEL_FAULT=drop_dirty=1
 ip link set lo up
 say "info uptime_at_init_s $(now)"
 say "info guest_kernel $(uname -r)"
@@ -377,7 +386,8 @@ while read -r kind name; do
 done </etc/vfmig/deps
 # dyndbg: the driver's and the core's pr_debug lines reach the kernel log.
 out=$(insmod /lib/modules/vfmig/$drv.ko dyndbg=+p 2>&1) || failed="$failed $drv: $out"
-out=$(insmod /lib/modules/vfmig/vfmig_portable.ko selftest=0 2>&1) || failed="$failed vfmig_portable: $out"
+out=$(insmod /lib/modules/vfmig/vfmig_portable.ko selftest=0 $MODEL_FAULT 2>&1) ||
+	failed="$failed vfmig_portable: $out"
 # shellcheck disable=SC2046
 set -- $(edus)
 BDF_A=${1:-}

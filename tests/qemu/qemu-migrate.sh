@@ -33,7 +33,10 @@
 # --fault WHAT proves the checks bite: accept (the incompatible destination
 # gets the source's queue count and accepts: refuse_incompatible must FAIL),
 # no-result (migrate_ab's QEMU numbers are not recorded: must FAIL),
-# warning (a fake kernel WARNING: the kernel-log check must FAIL).
+# warning (a fake kernel WARNING: the kernel-log check must FAIL),
+# drop-dirty (the test module empties every dirty report of the driver,
+# tests/kbuild/fault_dirty.c: pages the VF wrote reach B stale, and
+# l2_traffic must FAIL).
 set -euo pipefail
 export PATH=$PATH:/usr/sbin:/sbin
 
@@ -53,14 +56,14 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--no-build) build=0 ;;
 	--timeout) timeout_s=${2:?--timeout needs seconds}; shift ;;
-	--fault) fault=${2:?--fault needs accept|no-result|warning}; shift ;;
+	--fault) fault=${2:?--fault needs accept|no-result|warning|drop-dirty}; shift ;;
 	-h | --help) awk 'NR > 3 && !/^#/ { exit } NR > 3 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	-*) echo "qemu-migrate: unknown option $1" >&2; exit 2 ;;
 	*) kvers+=("$1") ;;
 	esac
 	shift
 done
-case $fault in '' | accept | no-result | warning) ;;
+case $fault in '' | accept | no-result | warning | drop-dirty) ;;
 *) echo "qemu-migrate: unknown fault '$fault'" >&2; exit 2 ;;
 esac
 case $timeout_s in '' | *[!0-9]*) echo "qemu-migrate: --timeout needs whole seconds" >&2; exit 2 ;; esac
@@ -142,13 +145,15 @@ PY
 
 run_one() {
 	local kver=$1 kdir=/usr/src/linux-headers-$1 name="qemu-migrate $1"
-	local console=$logs/qemu-migrate-$1.console results=$logs/qemu-migrate-$1.results
-	local json=$logs/qemu-migrate-$1.json txt=$logs/qemu-migrate-$1.txt
+	# a fault run's records do not overwrite the real run's
+	local run=qemu-migrate-$1${fault:+-fault-$fault}
+	local console=$logs/$run.console results=$logs/$run.results
+	local json=$logs/$run.json txt=$logs/$run.txt hang=$logs/$run.hang
 	local product portable img kind vfio_ko= vfio_desc="stock vfio.ko" rc=0 t0 t1 qt0 qt1
 	pass() { echo "ok $name: $*"; }
 	fail() { failures=$((failures + 1)); echo "FAIL $name: $*"; }
 	t0=$(now)
-	rm -f "$console" "$results" "$json" "$txt" "$logs/qemu-migrate-$kver.hang"
+	rm -f "$console" "$results" "$json" "$txt" "$hang"
 	[ -f "$kdir/Makefile" ] || { fail "no kernel headers at $kdir"; return; }
 	product=$top/build/kbuild/$kver/product/i40e_vfio_pci.ko
 	portable=$top/build/kbuild/$kver/portable/vfmig_portable.ko
@@ -217,7 +222,7 @@ run_one() {
 	while kill -0 $qpid 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 1; done
 	if kill -0 $qpid 2>/dev/null; then
 		python3 "$here/l0-monitor.py" "$tmp/l0.mon" "info cpus" "info registers -a" \
-			>"$logs/qemu-migrate-$kver.hang" 2>&1 || true
+			>"$hang" 2>&1 || true
 		kill $qpid 2>/dev/null
 		sleep 2
 		kill -9 $qpid 2>/dev/null || true
@@ -278,7 +283,7 @@ run_one() {
 		fail "L1 ran to the end and powered off (limit ${timeout_s} s)"
 		echo "#   QEMU exit status $rc; last console lines:"
 		grep -av '^$' "$console" | tail -n 5 | sed 's/^/#   /'
-		[ -s "$logs/qemu-migrate-$kver.hang" ] && where_hung "$logs/qemu-migrate-$kver.hang" "$img/boot/System.map-$kver"
+		[ -s "$hang" ] && where_hung "$hang" "$img/boot/System.map-$kver"
 	fi
 
 	python3 "$here/summarize.py" --kver "$kver" --vfio "$vfio_desc" \
