@@ -24,7 +24,10 @@
  * progress=N (seconds between progress lines, 0 = none), lost_ms=N,
  * maxlen=N (longest frame, 64..1518: building and checking a frame is
  * per byte, which counts under nested TCG),
- * poll_us=N (driver service interval), pci=BB:DD.F (which device),
+ * poll_us=N (driver service interval), rx_batch_us=N (take received frames
+ * off the rings at most this often, default 0 = every loop: frames then wait
+ * in the ring as under interrupt moderation, and more of what the device
+ * wrote before a switchover is read after it), pci=BB:DD.F (which device),
  * loglevel=N (0 errors .. 3 debug), fault=1 (take a page fault on purpose:
  * tests the exception path), selftest=1 (judge made-up frames, no VF:
  * tests the judgement a migration run relies on).
@@ -83,6 +86,7 @@ struct l2_opts {
 	u32 progress;
 	u32 lost_ms;
 	u32 poll_us;
+	u32 rx_batch_us;
 	u32 maxlen;
 	u32 fault;
 	u32 selftest;
@@ -196,6 +200,7 @@ static void parse_cmdline(const char *c)
 		{ "progress", &opt.progress, 0, 86400 },
 		{ "lost_ms", &opt.lost_ms, 10, 60000 },
 		{ "poll_us", &opt.poll_us, 0, 1000000 },
+		{ "rx_batch_us", &opt.rx_batch_us, 0, 1000000 },
 		{ "maxlen", &opt.maxlen, 64, L2_MAX_FRAME },
 		{ "fault", &opt.fault, 0, 1 },
 		{ "selftest", &opt.selftest, 0, 1 },
@@ -587,8 +592,8 @@ void l2_main(u32 start_info)
 {
 	const struct hvm_start_info *si = (const void *)(unsigned long)start_info;
 	enum vfmig_guest_state st, prev;
-	u64 hz, now, top, size, next_tx, next_poll, next_progress, end_tx,
-	    interval, t_run;
+	u64 hz, now, top, size, next_tx, next_poll, next_rx, next_progress,
+	    end_tx, interval, t_run;
 	struct l2_vf vf = { 0 };
 	int found = 0, n, err;
 	bool sending = true;
@@ -611,9 +616,10 @@ void l2_main(u32 start_info)
 	hz = l2_time_init();
 	run.boot_id = (u32)(rdtsc() ^ (rdtsc() >> 32)) | 1;
 	top = ram_top(si);
-	l2_printf("vfmig-l2: tsc %llu kHz, ram %llu MiB, debug-exit %s, seconds=%u rate=%u queues=%u ring=%u maxlen=%u\n",
+	l2_printf("vfmig-l2: tsc %llu kHz, ram %llu MiB, debug-exit %s, seconds=%u rate=%u queues=%u ring=%u maxlen=%u rx_batch_us=%u\n",
 		  hz / 1000, top >> 20, l2_has_debug_exit() ? "yes" : "no",
-		  opt.seconds, opt.rate, opt.queues, opt.ring, opt.maxlen);
+		  opt.seconds, opt.rate, opt.queues, opt.ring, opt.maxlen,
+		  opt.rx_batch_us);
 
 	if (opt.fault) {
 		/* the test of the exception path: read where nothing is mapped */
@@ -700,6 +706,7 @@ void l2_main(u32 start_info)
 	t_run = l2_now_ns();
 	next_tx = t_run;
 	next_poll = t_run;
+	next_rx = t_run;
 	next_progress = t_run + (u64)opt.progress * SEC;
 	end_tx = t_run + (u64)opt.seconds * SEC;
 	for (;;) {
@@ -750,10 +757,10 @@ void l2_main(u32 start_info)
 		}
 		if (now > next_tx + 100 * MS)
 			next_tx = now;
-		for (q = 0; q < n; q++) {
+		for (q = 0; now >= next_rx && q < n; q++) {
 			int i;
 
-			for (i = 0; i < 64; i++) {
+			for (i = 0; i < (int)opt.ring; i++) {
 				int len = vfmig_guest_recv(&env, L2_DRIVER_GPA, q,
 							   rxf, sizeof(rxf));
 
@@ -762,6 +769,8 @@ void l2_main(u32 start_info)
 				frame_check(rxf, len, now);
 			}
 		}
+		if (now >= next_rx)
+			next_rx = now + (u64)opt.rx_batch_us * 1000;
 		judge(now, false);
 		if (opt.progress && now >= next_progress) {
 			report("progress", now - t_run, st);
