@@ -29,21 +29,33 @@
 # enable-migration=on, the HMP pipe, the trace events and -incoming).
 L2_ARGS="-accel tcg -m 64 -nodefaults -machine pc -display none"
 
-# HMP commands for every migration source before "migrate". A kernel
-# before 6.3 has no VFIO_DEVICE_FEATURE_MIG_DATA_SIZE: QEMU then counts
-# 100 GiB of device stop-copy data (VFIO_MIG_STOP_COPY_SIZE, "big enough to
-# cover the worst case") and never gets under its switchover threshold
-# (bandwidth x downtime-limit): it syncs the dirty bitmap in a tight loop
-# for ever. Telling it a switchover bandwidth of 1 TiB/s makes the
-# threshold ~330 GB, so it switches over at the first low RAM estimate;
-# what moves in the blackout is still only RAM and the device's few hundred
-# bytes, and the downtime QEMU reports is measured, not assumed.
-MIGRATE_SETUP=
+# HMP commands for every migration source before "migrate": QEMU switches
+# over only when less than 2 MiB of RAM is still to send, that is after it
+# has sent all of the L2's RAM once while the guest and its VF ran - a live
+# migration, in which the VF writes pages QEMU has already sent and only
+# the device dirty log gets them to B again. Left to itself, QEMU switched
+# over early (with the setting below at 1 TiB/s, or on a quick bandwidth
+# estimate) and sent the rest of RAM in the blackout, after the VF had
+# stopped: then nothing was at stake, and even a driver that reported no
+# page at all passed l2_traffic in one run of three (--fault drop-dirty).
+# QEMU switches over when what is pending is under avail-switchover-
+# bandwidth / 1000 x downtime-limit (ms); with a limit of 1000 ms that is
+# the bandwidth figure itself, in bytes. Pending is the RAM still dirty plus
+# the device's stop-copy size. A kernel before 6.3 has no
+# VFIO_DEVICE_FEATURE_MIG_DATA_SIZE, and QEMU then counts 100 GiB
+# (VFIO_MIG_STOP_COPY_SIZE, "big enough to cover the worst case"), so there
+# the figure is 100 GiB + 2 MiB (without it QEMU never switches over and
+# syncs the dirty bitmap in a tight loop for ever); from 6.3 our driver
+# answers with a few hundred bytes. The downtime QEMU reports is measured,
+# not set: the limit only places the switchover.
+MIGRATE_SWITCHOVER_RAM=$((2 << 20))
 kv=$(uname -r 2>/dev/null)
 kv=${kv%%-*}
 if [ -n "$kv" ] && [ $((${kv%%.*} * 100 + $(echo "$kv" | cut -d. -f2))) -lt 603 ]; then
-	MIGRATE_SETUP="migrate_set_parameter avail-switchover-bandwidth 1T"
+	MIGRATE_SWITCHOVER_RAM=$((MIGRATE_SWITCHOVER_RAM + (100 << 30)))
 fi
+MIGRATE_SETUP="migrate_set_parameter downtime-limit 1000
+migrate_set_parameter avail-switchover-bandwidth ${MIGRATE_SWITCHOVER_RAM}B"
 
 # QEMU trace events every VM logs to its stderr (the JSON's qemu_log lines).
 QEMU_TRACE_EVENTS="vfio_migration_set_state vfio_save_setup vfio_save_iterate
@@ -115,7 +127,7 @@ scn_migrate_ab() {
 	start_pair vm1 "$BDF_A" vm2 "$BDF_B" || return 0
 	rec l2_cmdline_src "$(cat "$WORK/vm1.cmd")"
 	rec l2_cmdline_dst "$(cat "$WORK/vm2.cmd")"
-	rec migrate_setup "${MIGRATE_SETUP:-none}"
+	rec migrate_setup "$(echo "$MIGRATE_SETUP" | tr '\n' ';')"
 	migrate_checked vm1 vm2 "$BDF_B"
 	vm_quit vm1
 	CUR=vm2 CUR_BDF=$BDF_B
@@ -237,10 +249,14 @@ scn_refuse_incompatible() {
 # not know, and its result line on the destination's serial says what it
 # saw (its variables must not be called res: l1-init.sh's say() writes to
 # $res). Rate and frame size are low because L2 runs under TCG inside a TCG
-# L1: building and checking a frame costs per byte.
+# L1: building and checking a frame costs per byte. The guest takes frames
+# off its rings every 50 ms (rx_batch_us), so about ten that the device
+# wrote on A wait in B's RAM at the switchover: the check reads them only
+# after it, which is what makes a missed dirty page visible (--fault
+# drop-dirty: with every frame taken at once, often none was waiting).
 L2G_ELF=/boot/vfmig-l2.elf
 L2G_RATE=200
-L2G_APPEND="seconds=20 rate=$L2G_RATE queues=2 maxlen=256 progress=2 poll_us=10000"
+L2G_APPEND="seconds=20 rate=$L2G_RATE queues=2 maxlen=256 progress=2 poll_us=10000 rx_batch_us=50000"
 
 # l2g_lines NAME: NAME's serial so far, whole lines only. QEMU writes the
 # guest's bytes as they come, so the file can end in the middle of a line;
