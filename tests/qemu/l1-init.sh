@@ -26,7 +26,9 @@
 # fail), vfmig.fault=no-result (the first migration's result is not
 # recorded: its check must fail), vfmig.fault=warning (a fake WARNING),
 # vfmig.fault=drop-dirty (vfmig_portable.ko drop_dirty=1 empties the driver's
-# dirty reports: l2_traffic must fail).
+# dirty reports: l2_traffic must fail), vfmig.fault=timer-stall (on the
+# first boot, vfmig.boot=1: the kernel line of a lost timer, then nothing
+# more - the host must boot L1 again).
 #
 # Helpers for scenarios (see scenarios.sh): vm_start, vm_hmp, vm_migrate,
 # vm_status, vm_quit, vm_wait_status, migrate_info, driver_trace, reload_model.
@@ -364,10 +366,18 @@ reload_model() {
 
 # ---- main ----------------------------------------------------------------------
 fault=
+boot=
 read -r cmdline </proc/cmdline
 for w in $cmdline; do
-	case $w in vfmig.fault=*) fault=${w#vfmig.fault=} ;; esac
+	case $w in
+	vfmig.fault=*) fault=${w#vfmig.fault=} ;;
+	vfmig.boot=*) boot=${w#vfmig.boot=} ;;
+	esac
 done
+if [ "$fault" = timer-stall ] && [ "${boot:-1}" = 1 ]; then
+	echo "<3>rcu: rcu_preempt kthread timer wakeup didn't happen for 5252 jiffies! (injected by vfmig.fault=timer-stall)" >/dev/kmsg
+	while :; do sleep 3600; done
+fi
 # vfmig_portable's arguments for the fault, on every load of it
 MODEL_FAULT=
 [ "$fault" = drop-dirty ] && MODEL_FAULT=drop_dirty=1

@@ -37,7 +37,7 @@ L2_ARGS="-accel tcg -m 64 -nodefaults -machine pc -display none"
 # over early (with the setting below at 1 TiB/s, or on a quick bandwidth
 # estimate) and sent the rest of RAM in the blackout, after the VF had
 # stopped: then nothing was at stake, and even a driver that reported no
-# page at all passed l2_traffic in one run of three (--fault drop-dirty).
+# page at all passed l2_traffic in 2 runs of 5 (--fault drop-dirty).
 # QEMU switches over when what is pending is under avail-switchover-
 # bandwidth / 1000 x downtime-limit (ms); with a limit of 1000 ms that is
 # the bandwidth figure itself, in bytes. Pending is the RAM still dirty plus
