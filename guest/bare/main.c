@@ -588,6 +588,20 @@ static enum vfmig_guest_state poll_driver(u64 now)
 	return vfmig_guest_poll(&env, L2_DRIVER_GPA);
 }
 
+/* Check every frame queue Q has received, up to a ring's worth. */
+static void rx_drain(u16 q, u64 now)
+{
+	int i;
+
+	for (i = 0; i < (int)opt.ring; i++) {
+		int len = vfmig_guest_recv(&env, L2_DRIVER_GPA, q, rxf, sizeof(rxf));
+
+		if (len <= 0)
+			break;
+		frame_check(rxf, len, now);
+	}
+}
+
 void l2_main(u32 start_info)
 {
 	const struct hvm_start_info *si = (const void *)(unsigned long)start_info;
@@ -757,20 +771,11 @@ void l2_main(u32 start_info)
 		}
 		if (now > next_tx + 100 * MS)
 			next_tx = now;
-		for (q = 0; now >= next_rx && q < n; q++) {
-			int i;
-
-			for (i = 0; i < (int)opt.ring; i++) {
-				int len = vfmig_guest_recv(&env, L2_DRIVER_GPA, q,
-							   rxf, sizeof(rxf));
-
-				if (len <= 0)
-					break;
-				frame_check(rxf, len, now);
-			}
-		}
-		if (now >= next_rx)
+		if (now >= next_rx) {
+			for (q = 0; q < n; q++)
+				rx_drain(q, now);
 			next_rx = now + (u64)opt.rx_batch_us * 1000;
+		}
 		judge(now, false);
 		if (opt.progress && now >= next_progress) {
 			report("progress", now - t_run, st);

@@ -117,8 +117,6 @@ lacks_iova_bitmap() {
 mapfile -t scenarios < <(bash -c '. "$1"; scenario_list' _ "$here/scenarios.sh")
 mapfile -t scenario_files < <(bash -c '. "$1"; scenario_files' _ "$here/scenarios.sh")
 
-# where_hung HANGFILE SYSTEM.MAP: each vCPU's RIP as kernel symbol+offset
-# (module addresses: see the L1's "info modules" line in the results).
 # The one L1 stall that is booted again (once): the guest's RCU reports that
 # a timer on an idle vCPU never fired, and every vCPU is halted (HLT=1 in
 # the monitor's registers) - nothing runs and nothing waits on a lock; the
@@ -135,6 +133,8 @@ all_halted() {	# HANG_DUMP: every vCPU in it halted
 	[ "${n:-0}" -gt 0 ] && [ "$n" = "$h" ]
 }
 
+# where_hung HANGFILE SYSTEM.MAP: each vCPU's RIP as kernel symbol+offset
+# (module addresses: see the L1's "info modules" line in the results).
 where_hung() {
 	echo "#   L1 hung: each vCPU when it was killed (${1#"$top"/}):"
 	python3 - "$1" "$2" <<'PY'
